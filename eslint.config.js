@@ -1,0 +1,23 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.data/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    rules: {
+      // SPEC 8 and the seed: never a plain alert(); errors go to a modal (see describeError).
+      'no-alert': 'error',
+      'no-restricted-globals': ['error', { name: 'alert', message: 'Use a modal and describeError(), never alert().' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'window', property: 'alert', message: 'Use a modal and describeError(), never alert().' },
+        { object: 'globalThis', property: 'alert', message: 'Use a modal and describeError(), never alert().' },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+);

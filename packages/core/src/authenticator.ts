@@ -1,0 +1,58 @@
+/**
+ * Authentication port and the default bearer-token authenticator (SPEC 7): the user is loaded on
+ * every request, so suspension, deletion, role and password changes take effect at once.
+ */
+import { UserkitError } from './errors';
+import type { JwtTokens } from './jwt-tokens';
+import type { UserRecord } from './user-record';
+
+/** What an authenticator sees of a request. */
+export interface AuthRequest {
+  /** A request header by lower-case name. */
+  header(name: string): string | undefined;
+}
+
+/**
+ * Decides who calls. Apps with their own auth implement this.
+ * Returns the caller, `undefined` when the request carries no credentials, or throws
+ * UNAUTHENTICATED when it carries bad ones.
+ */
+export interface Authenticator {
+  authenticate(request: AuthRequest): Promise<UserRecord | undefined>;
+}
+
+/** Throws UNAUTHENTICATED unless the user may act now (live, not inactive or suspended). */
+export function assertActive(user: UserRecord | undefined): asserts user is UserRecord {
+  if (!user || user.deleted_at !== null) throw new UserkitError('UNAUTHENTICATED', { detail: 'The account no longer exists' });
+  if (user.status === 'suspended' || user.status === 'inactive') throw new UserkitError('UNAUTHENTICATED', { detail: `The account is ${user.status}` });
+}
+
+/**
+ * Reads `Authorization: Bearer <jwt>` (never cookies or query strings), verifies it and loads the user.
+ *
+ * @example
+ * ```ts
+ * const authenticator = new BearerAuthenticator(tokens, (id) => repository.findById(id));
+ * ```
+ */
+export class BearerAuthenticator implements Authenticator {
+  readonly #tokens: JwtTokens;
+  readonly #load: (id: number) => Promise<UserRecord | undefined>;
+
+  constructor(tokens: JwtTokens, load: (id: number) => Promise<UserRecord | undefined>) {
+    this.#tokens = tokens;
+    this.#load = load;
+  }
+
+  async authenticate(request: AuthRequest): Promise<UserRecord | undefined> {
+    const header = request.header('authorization');
+    if (header === undefined || header.trim() === '') return undefined;
+    const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
+    if (!match?.[1]) throw new UserkitError('UNAUTHENTICATED', { detail: 'Use an Authorization: Bearer token' });
+    const claims = await this.#tokens.verify(match[1]);
+    const user = await this.#load(claims.userId);
+    assertActive(user);
+    if (user.token_version !== claims.tokenVersion) throw new UserkitError('UNAUTHENTICATED', { detail: 'The token has been revoked' });
+    return user;
+  }
+}

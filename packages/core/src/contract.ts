@@ -1,0 +1,248 @@
+/**
+ * The HTTP contract (SPEC 5): every route written once — method, path, schemas, who may call,
+ * what it answers. The handler, the adapters, the client, the mocks and the OpenAPI document
+ * are all driven by this object. Browser-safe: schemas and data only.
+ */
+import { z } from 'zod';
+import type { ErrorCode } from './errors';
+import { listUsersQuerySchema } from './list-query-schema';
+import {
+  adminPasswordSetSchema,
+  loginSchema,
+  registerSchema,
+  resendVerificationSchema,
+  selfPasswordChangeSchema,
+  superAdminCreateSchema,
+  superAdminUpdateSchema,
+  userSchema,
+  verifyEmailSchema,
+} from './user-schema';
+
+/** Rate-limit buckets (SPEC 7): sign-in failures, code checks, and requests that send a code. */
+export type RateLimitBucket = 'login' | 'verify-email' | 'send-code';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Who may call a route: anyone, any signed-in user (the policy decides further), or admins. */
+export type Access = 'public' | 'signed-in' | 'admin';
+
+/** One route of the contract. */
+export interface RouteSpec {
+  method: HttpMethod;
+  /** Relative to the API base (`/api`); `:id` marks a path parameter. */
+  path: `/${string}`;
+  access: Access;
+  summary: string;
+  description?: string;
+  tag: 'auth' | 'users' | 'system';
+  params?: z.ZodObject;
+  query?: z.ZodType;
+  /** The JSON request body (validated by the service, which knows the actor). */
+  body?: z.ZodType;
+  /** Request headers the route reads. */
+  headers?: { ifMatch?: boolean };
+  /** Rate limit bucket (SPEC 7). */
+  rateLimit?: RateLimitBucket;
+  success: {
+    status: 200 | 201 | 202 | 204;
+    /** The JSON body; absent for 204 and non-JSON answers. */
+    schema?: z.ZodType;
+    /** Answered with an `ETag` of the returned user. */
+    etag?: boolean;
+    /** Answered with a `Location` of the created user. */
+    location?: boolean;
+  };
+  /** The error codes this route can answer with, besides INTERNAL_ERROR and SERVICE_UNAVAILABLE. */
+  errors: readonly ErrorCode[];
+}
+
+const route = <const R extends RouteSpec>(spec: R): R => spec;
+
+export const idParamsSchema = z.object({
+  id: z.coerce
+    .number({ error: 'The id must be a number' })
+    .int({ error: 'The id must be a whole number' })
+    .positive({ error: 'The id must be positive' })
+    .max(2_147_483_647, { error: 'The id is too large' }),
+});
+
+export const loginResponseSchema = z.object({
+  access_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number().int(),
+  user: userSchema,
+});
+export const userEnvelopeSchema = z.object({ user: userSchema });
+export const acceptedSchema = z.object({ status: z.literal('accepted'), detail: z.string() });
+export const userPageSchema = z.object({ items: z.array(userSchema), next_cursor: z.string().nullable(), total: z.number().int() });
+export const passwordChangeSchema = z.union([selfPasswordChangeSchema, adminPasswordSetSchema]);
+export const healthSchema = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()).optional() });
+
+const auth = ['VALIDATION_ERROR', 'INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'] as const;
+const signedIn = ['UNAUTHENTICATED', 'FORBIDDEN'] as const;
+
+/**
+ * Every route of the API.
+ *
+ * @example
+ * ```ts
+ * contract.getUser.path;   // '/users/:id'
+ * contract.getUser.access; // 'signed-in'
+ * ```
+ */
+export const contract = {
+  register: route({
+    method: 'POST',
+    path: '/auth/register',
+    access: 'public',
+    tag: 'auth',
+    summary: 'Register a customer',
+    description: 'Creates a customer with status `pending` and emails a 6-digit verification code.',
+    body: registerSchema,
+    rateLimit: 'send-code',
+    success: { status: 201, schema: userEnvelopeSchema },
+    errors: [...auth, 'WEAK_PASSWORD', 'EMAIL_TAKEN', 'USERNAME_TAKEN', 'RATE_LIMITED'],
+  }),
+  login: route({
+    method: 'POST',
+    path: '/auth/login',
+    access: 'public',
+    tag: 'auth',
+    summary: 'Sign in',
+    description: 'Returns a bearer token. Pending users may sign in; inactive and suspended users may not.',
+    body: loginSchema,
+    rateLimit: 'login',
+    success: { status: 200, schema: loginResponseSchema },
+    errors: [...auth, 'INVALID_CREDENTIALS', 'ACCOUNT_SUSPENDED', 'ACCOUNT_INACTIVE', 'RATE_LIMITED'],
+  }),
+  verifyEmail: route({
+    method: 'POST',
+    path: '/auth/verify-email',
+    access: 'public',
+    tag: 'auth',
+    summary: 'Verify an email address with its code',
+    body: verifyEmailSchema,
+    rateLimit: 'verify-email',
+    success: { status: 200, schema: userEnvelopeSchema },
+    errors: [...auth, 'INVALID_VERIFICATION_CODE', 'RATE_LIMITED'],
+  }),
+  resendVerification: route({
+    method: 'POST',
+    path: '/auth/resend-verification',
+    access: 'public',
+    tag: 'auth',
+    summary: 'Send a new verification code',
+    description: 'Answers 202 whether or not the address exists.',
+    body: resendVerificationSchema,
+    rateLimit: 'send-code',
+    success: { status: 202, schema: acceptedSchema },
+    errors: [...auth, 'RATE_LIMITED'],
+  }),
+  me: route({
+    method: 'GET',
+    path: '/users/me',
+    access: 'signed-in',
+    tag: 'users',
+    summary: 'The signed-in user',
+    success: { status: 200, schema: userSchema, etag: true },
+    errors: ['UNAUTHENTICATED'],
+  }),
+  listUsers: route({
+    method: 'GET',
+    path: '/users',
+    access: 'admin',
+    tag: 'users',
+    summary: 'List users',
+    description: 'Search (`q`), filters, sort and keyset pagination (`cursor` from `next_cursor`).',
+    query: listUsersQuerySchema,
+    success: { status: 200, schema: userPageSchema },
+    errors: ['VALIDATION_ERROR', ...signedIn],
+  }),
+  createUser: route({
+    method: 'POST',
+    path: '/users',
+    access: 'admin',
+    tag: 'users',
+    summary: 'Create a user',
+    description: 'Admins create customers; only a super admin creates admins or super admins.',
+    body: superAdminCreateSchema,
+    success: { status: 201, schema: userSchema, etag: true, location: true },
+    errors: [...auth, ...signedIn, 'FIELD_NOT_ALLOWED', 'WEAK_PASSWORD', 'EMAIL_TAKEN', 'USERNAME_TAKEN'],
+  }),
+  getUser: route({
+    method: 'GET',
+    path: '/users/:id',
+    access: 'signed-in',
+    tag: 'users',
+    summary: 'Read a user',
+    params: idParamsSchema,
+    success: { status: 200, schema: userSchema, etag: true },
+    errors: ['VALIDATION_ERROR', ...signedIn, 'NOT_FOUND'],
+  }),
+  updateUser: route({
+    method: 'PUT',
+    path: '/users/:id',
+    access: 'signed-in',
+    tag: 'users',
+    summary: 'Update a user (partial)',
+    description:
+      'Fields left out stay as they are. Which fields a caller may set follows the role policy; others answer FIELD_NOT_ALLOWED. Send `If-Match` with the ETag of a previous read to avoid lost updates.',
+    params: idParamsSchema,
+    body: superAdminUpdateSchema,
+    headers: { ifMatch: true },
+    success: { status: 200, schema: userSchema, etag: true },
+    errors: [...auth, ...signedIn, 'NOT_FOUND', 'FIELD_NOT_ALLOWED', 'EMAIL_TAKEN', 'USERNAME_TAKEN', 'LAST_SUPER_ADMIN', 'PRECONDITION_FAILED'],
+  }),
+  deleteUser: route({
+    method: 'DELETE',
+    path: '/users/:id',
+    access: 'admin',
+    tag: 'users',
+    summary: 'Delete a user (soft)',
+    params: idParamsSchema,
+    success: { status: 204 },
+    errors: ['VALIDATION_ERROR', ...signedIn, 'NOT_FOUND', 'CANNOT_DELETE_SELF', 'LAST_SUPER_ADMIN'],
+  }),
+  changePassword: route({
+    method: 'POST',
+    path: '/users/:id/password',
+    access: 'signed-in',
+    tag: 'users',
+    summary: 'Change or set a password',
+    description: 'On oneself with `current_password`; an admin sets a customer’s, a super admin anyone’s. Revokes the user’s tokens.',
+    params: idParamsSchema,
+    body: passwordChangeSchema,
+    success: { status: 204 },
+    errors: [...auth, ...signedIn, 'NOT_FOUND', 'WEAK_PASSWORD', 'INVALID_CURRENT_PASSWORD'],
+  }),
+  openapi: route({
+    method: 'GET',
+    path: '/openapi.json',
+    access: 'public',
+    tag: 'system',
+    summary: 'This API as OpenAPI 3.1',
+    success: { status: 200 },
+    errors: [],
+  }),
+  health: route({
+    method: 'GET',
+    path: '/health',
+    access: 'public',
+    tag: 'system',
+    summary: 'Liveness',
+    success: { status: 200, schema: healthSchema },
+    errors: [],
+  }),
+  ready: route({
+    method: 'GET',
+    path: '/health/ready',
+    access: 'public',
+    tag: 'system',
+    summary: 'Readiness: database reachable and migrated',
+    success: { status: 200, schema: healthSchema },
+    errors: ['SERVICE_UNAVAILABLE'],
+  }),
+} as const satisfies Record<string, RouteSpec>;
+
+export type Contract = typeof contract;
+export type RouteName = keyof Contract;

@@ -1,0 +1,32 @@
+/**
+ * Opaque keyset cursors: base64url JSON of `[sort, value, id]`. Every repository encodes and
+ * decodes them here, so a cursor from one page is only accepted with the same sort.
+ */
+import { UserkitError } from './errors';
+
+export type CursorValue = string | number | null;
+
+/** Encodes the position after a row. */
+export function encodeCursor(sort: string, value: CursorValue, id: number): string {
+  const json = JSON.stringify([sort, value, id]);
+  return btoa(String.fromCharCode(...new TextEncoder().encode(json))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Decodes a cursor made by {@link encodeCursor} for the same sort, or throws VALIDATION_ERROR. */
+export function decodeCursor(cursor: string, sort: string): { value: CursorValue; id: number } {
+  try {
+    const b64 = cursor.replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    if (Array.isArray(parsed) && parsed.length === 3 && parsed[0] === sort && Number.isInteger(parsed[2])) {
+      const value = parsed[1] as unknown;
+      if (value === null || typeof value === 'string' || typeof value === 'number') return { value, id: parsed[2] as number };
+    }
+  } catch {
+    // fall through
+  }
+  throw new UserkitError('VALIDATION_ERROR', {
+    detail: 'The cursor is invalid or belongs to another sort order',
+    errors: [{ path: 'cursor', message: 'Invalid cursor', code: 'invalid_cursor' }],
+  });
+}

@@ -1,0 +1,119 @@
+export { UserkitError, errorCodes, errorStatus, errorTitles, isUserkitError } from './errors';
+export type { ErrorCode, FieldError, UserkitErrorOptions } from './errors';
+export {
+  accountFields,
+  adminCreateSchema,
+  adminPasswordSetSchema,
+  adminUpdateSchema,
+  creditFields,
+  crmFields,
+  emailSchema,
+  fieldGroup,
+  leadStatusSchema,
+  leadStatuses,
+  loginSchema,
+  passwordSchema,
+  phoneSchema,
+  profileFields,
+  registerSchema,
+  resendVerificationSchema,
+  roleFields,
+  selfPasswordChangeSchema,
+  selfUpdateSchema,
+  superAdminCreateSchema,
+  superAdminUpdateSchema,
+  systemFields,
+  userSchema,
+  userStatusSchema,
+  userStatuses,
+  userTypeSchema,
+  userTypes,
+  usernameSchema,
+  verifyEmailSchema,
+} from './user-schema';
+export type {
+  AccountField,
+  AdminCreateInput,
+  AdminPasswordSetInput,
+  AdminUpdateInput,
+  CrmField,
+  FieldGroup,
+  LeadStatus,
+  LoginInput,
+  PasswordChangeInput,
+  ProfileField,
+  RegisterInput,
+  ResendVerificationInput,
+  RoleField,
+  SelfPasswordChangeInput,
+  SelfUpdateInput,
+  SuperAdminCreateInput,
+  SuperAdminUpdateInput,
+  User,
+  UserCreateInput,
+  UserStatus,
+  UserType,
+  UserUpdateInput,
+  VerifyEmailInput,
+  WritableField,
+} from './user-schema';
+export { listUsersQuerySchema, sortKeys, sortValues } from './list-query-schema';
+export type { ListUsersQuery, ListUsersQueryInput, Page, SortKey, UserPage } from './list-query-schema';
+export { isActiveSuperAdmin, secretColumns, toPublicUser } from './user-record';
+export type { NewUserRecord, UserPatch, UserRecord } from './user-record';
+export {
+  assertAllowed,
+  authorize,
+  authorizeCollection,
+  authorizeFields,
+  relationOf,
+  writableGroupsFor,
+} from './role-policy';
+export type { CollectionAction, Decision, PasswordMode, PolicyActor, PolicyTarget, Relation, TargetAction } from './role-policy';
+export type { ActivityRecord, FindOptions, NewActivityRecord, UserRepository } from './user-repository';
+export type { PasswordHasher } from './password-hasher';
+export { MemoryMailer } from './mailer';
+export type { MailMessage, Mailer } from './mailer';
+export { ManualClock, systemClock } from './clock';
+export type { Clock } from './clock';
+export { PasswordPolicy, maxPasswordBytes } from './password-policy';
+export type { PasswordPolicyOptions } from './password-policy';
+export { commonPasswords } from './common-passwords';
+export { BcryptPasswordHasher, bcryptCost, bcryptHashPattern } from './bcrypt-password-hasher';
+export type { BcryptPasswordHasherOptions } from './bcrypt-password-hasher';
+export { generateVerificationCode, hashVerificationCode, timingSafeEqualString } from './verification-code';
+export { fieldErrorsOf, isPlainObject, parseInput, requireObject } from './validation';
+export { decodeCursor, encodeCursor } from './cursor';
+export type { CursorValue } from './cursor';
+export { UserService } from './user-service';
+export type { Actor, AuthenticatedUser, UserServiceOptions } from './user-service';
+export { MemoryUserRepository } from './memory-user-repository';
+export { problemContentType, problemSchema, problemType, fieldErrorSchema, toProblem } from './problem';
+export type { Problem } from './problem';
+export { expectedVersionFromIfMatch, userEtag } from './etag';
+export {
+  acceptedSchema,
+  contract,
+  healthSchema,
+  idParamsSchema,
+  loginResponseSchema,
+  passwordChangeSchema,
+  userEnvelopeSchema,
+  userPageSchema,
+} from './contract';
+export type { Access, Contract, HttpMethod, RateLimitBucket, RouteName, RouteSpec } from './contract';
+export { JwtTokens } from './jwt-tokens';
+export type { IssuedToken, JwtTokensOptions, TokenClaims } from './jwt-tokens';
+export { BearerAuthenticator, assertActive } from './authenticator';
+export type { AuthRequest, Authenticator } from './authenticator';
+export { MemoryRateLimitStore, defaultRateLimits } from './rate-limit-store';
+export type { RateLimitCount, RateLimitRule, RateLimitStore, RateLimits } from './rate-limit-store';
+export { RateLimiter } from './rate-limiter';
+export type { RateLimitSubject } from './rate-limiter';
+export { assertJson, defaultBodyLimit, isJsonContentType, parseJson, readBody } from './body-reader';
+export type { BodySource } from './body-reader';
+export { createUserkitHandler, problemResponse } from './request-handler';
+export type { CoreRequest, CoreResponse, UserkitHandler, UserkitHandlerOptions } from './request-handler';
+export { createOpenApiDocument } from './openapi-document';
+export { operations } from './operations';
+export type { OperationContext, OperationResult } from './operations';

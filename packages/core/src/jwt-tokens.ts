@@ -1,0 +1,96 @@
+/**
+ * Access tokens (SPEC 7): JWT signed with a pinned algorithm (HS256 by default) carrying `sub`,
+ * `tv` (token version), `exp`, `iat`, `iss`, `aud`. Verification pins the algorithm, so
+ * `alg: none` and algorithm confusion are refused.
+ */
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { systemClock, type Clock } from './clock';
+import { UserkitError } from './errors';
+
+export interface JwtTokensOptions {
+  /** The HMAC secret: at least 32 bytes (256 bits). */
+  secret: string | Uint8Array;
+  issuer?: string;
+  audience?: string;
+  /** Lifetime in seconds. Default 3600. */
+  ttlSeconds?: number;
+  clock?: Clock;
+}
+
+/** What a verified token says. */
+export interface TokenClaims {
+  userId: number;
+  tokenVersion: number;
+}
+
+/** An issued token. */
+export interface IssuedToken {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
+
+const algorithm = 'HS256';
+
+/**
+ * Issues and verifies access tokens.
+ *
+ * @example
+ * ```ts
+ * const tokens = new JwtTokens({ secret: process.env.USERKIT_JWT_SECRET! });
+ * const { access_token } = await tokens.issue({ id: 1, token_version: 0 });
+ * const claims = await tokens.verify(access_token); // { userId: 1, tokenVersion: 0 }
+ * ```
+ */
+export class JwtTokens {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly ttlSeconds: number;
+  readonly #key: Uint8Array;
+  readonly #clock: Clock;
+
+  constructor(options: JwtTokensOptions) {
+    this.#key = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
+    if (this.#key.length < 32) throw new RangeError('The JWT secret must be at least 32 bytes (256 bits)');
+    this.issuer = options.issuer ?? 'userkit';
+    this.audience = options.audience ?? 'userkit-api';
+    this.ttlSeconds = options.ttlSeconds ?? 3600;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  async issue(user: { id: number; token_version: number }): Promise<IssuedToken> {
+    const now = Math.floor(this.#clock.now().getTime() / 1000);
+    const access_token = await new SignJWT({ tv: user.token_version })
+      .setProtectedHeader({ alg: algorithm, typ: 'JWT' })
+      .setSubject(String(user.id))
+      .setIssuer(this.issuer)
+      .setAudience(this.audience)
+      .setIssuedAt(now)
+      .setExpirationTime(now + this.ttlSeconds)
+      .sign(this.#key);
+    return { access_token, token_type: 'Bearer', expires_in: this.ttlSeconds };
+  }
+
+  /** The claims of a valid token, or UNAUTHENTICATED (expired, bad signature, wrong alg/iss/aud, malformed). */
+  async verify(token: string): Promise<TokenClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.#key, {
+        algorithms: [algorithm],
+        issuer: this.issuer,
+        audience: this.audience,
+        currentDate: this.#clock.now(),
+        requiredClaims: ['exp', 'iat', 'sub'],
+      });
+      const userId = Number(payload.sub);
+      const tokenVersion = payload['tv'];
+      if (!Number.isSafeInteger(userId) || userId <= 0 || typeof tokenVersion !== 'number' || !Number.isSafeInteger(tokenVersion)) {
+        throw new UserkitError('UNAUTHENTICATED', { detail: 'The token is invalid' });
+      }
+      return { userId, tokenVersion };
+    } catch (error) {
+      if (error instanceof UserkitError) throw error;
+      const expired = error instanceof joseErrors.JWTExpired;
+      throw new UserkitError('UNAUTHENTICATED', { detail: expired ? 'The token has expired' : 'The token is invalid' });
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The list query of GET /api/users (SPEC 5): search, filters, sort whitelist, keyset cursor.
+ */
+import { z } from 'zod';
+import { leadStatusSchema, userStatusSchema, userTypeSchema } from './user-schema';
+
+export const sortKeys = ['created_at', 'updated_at', 'last_login', 'name', 'email', 'credits'] as const;
+export type SortKey = (typeof sortKeys)[number];
+export const sortValues = [...sortKeys, ...sortKeys.map((k) => `-${k}` as const)] as const;
+
+const booleanParam = z
+  .enum(['true', 'false'], { error: 'Use true or false' })
+  .transform((v) => v === 'true');
+
+const dateParam = z.iso
+  .datetime({ offset: true, local: false, error: 'Use an ISO-8601 date-time, e.g. 2026-01-31T00:00:00Z' })
+  .or(z.iso.date({ error: 'Use an ISO-8601 date, e.g. 2026-01-31' }))
+  .transform((v) => new Date(v));
+
+/** Query of the user list and export. Unknown parameters are rejected. */
+export const listUsersQuerySchema = z.strictObject(
+  {
+    q: z.string().trim().max(200, { error: 'Search text must be at most 200 characters' }).optional(),
+    user_type: userTypeSchema.optional(),
+    status: userStatusSchema.optional(),
+    lead_status: leadStatusSchema.optional(),
+    email_verified: booleanParam.optional(),
+    created_after: dateParam.optional(),
+    created_before: dateParam.optional(),
+    sort: z.enum(sortValues, { error: `Sort must be one of ${sortKeys.join(', ')}, optionally prefixed with -` }).default('-created_at'),
+    cursor: z.string().max(1000, { error: 'Invalid cursor' }).optional(),
+    limit: z.coerce
+      .number({ error: 'Limit must be a number' })
+      .int({ error: 'Limit must be a whole number' })
+      .min(1, { error: 'Limit must be between 1 and 100' })
+      .max(100, { error: 'Limit must be between 1 and 100' })
+      .default(20),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `Unknown parameter: ${issue.keys.join(', ')}` : undefined) },
+);
+
+export type ListUsersQueryInput = z.input<typeof listUsersQuerySchema>;
+export type ListUsersQuery = z.output<typeof listUsersQuerySchema>;
+
+/** One page of a keyset-paginated list. */
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+/** A page of users with the total that matches the filters. */
+export interface UserPage<T> extends Page<T> {
+  total: number;
+}

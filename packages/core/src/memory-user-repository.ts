@@ -1,0 +1,245 @@
+/**
+ * An in-memory {@link UserRepository} with the semantics of the database one: case-insensitive
+ * unique email and username (soft-deleted users keep theirs), credits never below zero, atomic
+ * transactions. It backs the mock API and fast unit tests.
+ */
+import { decodeCursor, encodeCursor, type CursorValue } from './cursor';
+import { UserkitError } from './errors';
+import type { ListUsersQuery, UserPage } from './list-query-schema';
+import { isActiveSuperAdmin, type NewUserRecord, type UserPatch, type UserRecord } from './user-record';
+import type { ActivityRecord, FindOptions, NewActivityRecord, UserRepository } from './user-repository';
+
+interface State {
+  users: Map<number, UserRecord>;
+  activity: ActivityRecord[];
+  nextUserId: number;
+  nextActivityId: number;
+}
+
+/** The data behind one or more repositories, with the lock that serialises transactions. */
+class MemoryStore {
+  state: State = { users: new Map(), activity: [], nextUserId: 1, nextActivityId: 1 };
+  #tail: Promise<void> = Promise.resolve();
+
+  /** Runs `fn` alone: no other top-level operation interleaves with it. */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const previous = this.#tail;
+    let release!: () => void;
+    this.#tail = new Promise((resolve) => (release = resolve));
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+const lower = (value: string) => value.trim().toLowerCase();
+
+/**
+ * @example
+ * ```ts
+ * const repository = new MemoryUserRepository();
+ * const service = new UserService({ repository, mailer: new MemoryMailer() });
+ * ```
+ */
+export class MemoryUserRepository implements UserRepository {
+  readonly #store: MemoryStore;
+  readonly #inTransaction: boolean;
+
+  constructor(store: MemoryStore = new MemoryStore(), inTransaction = false) {
+    this.#store = store;
+    this.#inTransaction = inTransaction;
+  }
+
+  async transaction<T>(fn: (tx: UserRepository) => Promise<T>): Promise<T> {
+    if (this.#inTransaction) return fn(this);
+    return this.#store.exclusive(async () => {
+      const snapshot = clone(this.#store.state);
+      try {
+        return await fn(new MemoryUserRepository(this.#store, true));
+      } catch (error) {
+        this.#store.state = snapshot;
+        throw error;
+      }
+    });
+  }
+
+  /** Runs a single operation: alone when outside a transaction, directly inside one. */
+  #run<T>(fn: (state: State) => T): Promise<T> {
+    if (this.#inTransaction) return Promise.resolve().then(() => fn(this.#store.state));
+    return this.#store.exclusive(async () => fn(this.#store.state));
+  }
+
+  findById(id: number, options: FindOptions = {}): Promise<UserRecord | undefined> {
+    return this.#run((state) => {
+      const user = state.users.get(id);
+      return user && (options.includeDeleted || user.deleted_at === null) ? clone(user) : undefined;
+    });
+  }
+
+  findByEmail(email: string, options: FindOptions = {}): Promise<UserRecord | undefined> {
+    const wanted = lower(email);
+    return this.#run((state) => {
+      for (const user of state.users.values()) {
+        if (user.email === wanted && (options.includeDeleted || user.deleted_at === null)) return clone(user);
+      }
+      return undefined;
+    });
+  }
+
+  insert(values: NewUserRecord): Promise<UserRecord> {
+    return this.#run((state) => {
+      const now = new Date();
+      const user: UserRecord = {
+        name: null,
+        username: null,
+        phone: null,
+        address: null,
+        city: null,
+        state: null,
+        zip_code: null,
+        country: null,
+        business_site: null,
+        additional_websites: [],
+        business_type: null,
+        lead_status: null,
+        notes: null,
+        is_super_admin: false,
+        is_authenticated: false,
+        email_verified: false,
+        verification_code: null,
+        verification_expires: null,
+        created_at: now,
+        updated_at: now,
+        last_login: null,
+        verification_attempts: 0,
+        ...clone(values),
+        id: state.nextUserId,
+        email: lower(values.email),
+        credits: 0,
+        version: 1,
+        token_version: 0,
+        deleted_at: null,
+      };
+      checkConstraints(user);
+      assertUnique(state, user);
+      state.nextUserId++;
+      state.users.set(user.id, user);
+      return clone(user);
+    });
+  }
+
+  update(id: number, patch: UserPatch, options: { expectedVersion?: number } = {}): Promise<UserRecord | undefined> {
+    return this.#run((state) => {
+      const current = state.users.get(id);
+      if (!current || current.deleted_at !== null) return undefined;
+      if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) return undefined;
+      const next: UserRecord = { ...current, ...clone(patch), id, version: current.version + 1 };
+      next.email = lower(next.email);
+      checkConstraints(next);
+      assertUnique(state, next);
+      state.users.set(id, next);
+      return clone(next);
+    });
+  }
+
+  activeSuperAdminIds(): Promise<number[]> {
+    return this.#run((state) => [...state.users.values()].filter(isActiveSuperAdmin).map((u) => u.id));
+  }
+
+  list(query: ListUsersQuery): Promise<UserPage<UserRecord>> {
+    return this.#run((state) => {
+      const descending = query.sort.startsWith('-');
+      const key = (descending ? query.sort.slice(1) : query.sort) as SortColumn;
+      const matching = [...state.users.values()].filter((user) => matches(user, query));
+      const sign = descending ? -1 : 1;
+      matching.sort((a, b) => sign * (compareValues(sortValue(a, key), sortValue(b, key)) || a.id - b.id));
+      let rows = matching;
+      if (query.cursor !== undefined) {
+        const after = decodeCursor(query.cursor, query.sort);
+        rows = matching.filter((user) => sign * (compareValues(sortValue(user, key), after.value) || user.id - after.id) > 0);
+      }
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(clone),
+        next_cursor: rows.length > query.limit && last ? encodeCursor(query.sort, sortValue(last, key), last.id) : null,
+        total: matching.length,
+      };
+    });
+  }
+
+  appendActivity(entry: NewActivityRecord): Promise<ActivityRecord> {
+    return this.#run((state) => {
+      if (!state.users.has(entry.user_id)) throw new Error(`user_activity: no user ${entry.user_id}`);
+      const record: ActivityRecord = { ...clone(entry), id: state.nextActivityId++ };
+      state.activity.push(record);
+      return clone(record);
+    });
+  }
+
+  async ping(): Promise<void> {}
+}
+
+type SortColumn = 'created_at' | 'updated_at' | 'last_login' | 'name' | 'email' | 'credits';
+
+/** The sort key of a row, as the SQL repositories compute it (and as cursors carry it). */
+function sortValue(user: UserRecord, key: SortColumn): CursorValue {
+  switch (key) {
+    case 'name':
+      return (user.name ?? '').toLowerCase();
+    case 'email':
+      return user.email;
+    case 'credits':
+      return user.credits;
+    case 'last_login':
+      return (user.last_login ?? new Date(0)).toISOString();
+    default:
+      return user[key].toISOString();
+  }
+}
+
+/** Byte-order (`COLLATE "C"`) comparison for strings, numeric for numbers. */
+function compareValues(a: CursorValue, b: CursorValue): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const x = String(a);
+  const y = String(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function matches(user: UserRecord, query: ListUsersQuery): boolean {
+  if (user.deleted_at !== null) return false;
+  if (query.user_type !== undefined && user.user_type !== query.user_type) return false;
+  if (query.status !== undefined && user.status !== query.status) return false;
+  if (query.lead_status !== undefined && user.lead_status !== query.lead_status) return false;
+  if (query.email_verified !== undefined && user.email_verified !== query.email_verified) return false;
+  if (query.created_after !== undefined && user.created_at < query.created_after) return false;
+  if (query.created_before !== undefined && user.created_at >= query.created_before) return false;
+  if (query.q) {
+    const needle = query.q.toLowerCase();
+    const haystack = [user.email, user.name, user.username, user.phone, user.business_site];
+    if (!haystack.some((value) => value !== null && value.toLowerCase().includes(needle))) return false;
+  }
+  return true;
+}
+
+/** The CHECK constraints of the SQL schema. */
+function checkConstraints(user: UserRecord): void {
+  if (user.credits < 0) throw new UserkitError('INSUFFICIENT_CREDITS');
+  if (user.is_super_admin && user.user_type !== 'admin') throw new Error('users: is_super_admin requires user_type admin');
+}
+
+/** The unique indexes on lower(email) and lower(username). */
+function assertUnique(state: State, user: UserRecord): void {
+  const username = user.username === null ? null : lower(user.username);
+  for (const other of state.users.values()) {
+    if (other.id === user.id) continue;
+    if (other.email === user.email) throw new UserkitError('EMAIL_TAKEN', { detail: 'This email is already in use' });
+    if (username !== null && other.username !== null && lower(other.username) === username) {
+      throw new UserkitError('USERNAME_TAKEN', { detail: 'This username is already in use' });
+    }
+  }
+}

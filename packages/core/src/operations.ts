@@ -1,0 +1,72 @@
+/**
+ * What each route of the contract does, in terms of the service. The request handler has done
+ * routing, authentication, body parsing and rate limiting by the time these run.
+ */
+import type { RouteName } from './contract';
+import { expectedVersionFromIfMatch } from './etag';
+import type { JwtTokens } from './jwt-tokens';
+import { toPublicUser, type UserRecord } from './user-record';
+import type { UserService } from './user-service';
+import type { ListUsersQueryInput } from './list-query-schema';
+
+/** What an operation gets. */
+export interface OperationContext {
+  service: UserService;
+  tokens: JwtTokens;
+  /** The caller; present on every route whose access is not `public`. */
+  actor: UserRecord | undefined;
+  params: { id?: number };
+  query: Record<string, string | string[]>;
+  body: unknown;
+  header(name: string): string | undefined;
+  openapi(): unknown;
+  ready(): Promise<Record<string, string>>;
+}
+
+/** What an operation answers; status and headers default from the contract. */
+export interface OperationResult {
+  body?: unknown;
+  status?: number;
+}
+
+type Operation = (ctx: OperationContext) => Promise<OperationResult>;
+
+const signedIn = (ctx: OperationContext): UserRecord => {
+  if (!ctx.actor) throw new Error('operation needs an actor');
+  return ctx.actor;
+};
+const id = (ctx: OperationContext): number => ctx.params.id as number;
+
+/** One operation per route; TypeScript checks that none is missing. */
+export const operations: Record<RouteName, Operation> = {
+  register: async ({ service, body }) => ({ body: { user: await service.register(body as never) } }),
+  login: async ({ service, tokens, body }) => {
+    const { user, token_version } = await service.authenticate(body as never);
+    return { body: { ...(await tokens.issue({ id: user.id, token_version })), user } };
+  },
+  verifyEmail: async ({ service, body }) => ({ body: { user: await service.verifyEmail(body as never) } }),
+  resendVerification: async ({ service, body }) => {
+    await service.resendVerification(body as never);
+    return { body: { status: 'accepted', detail: 'If the address has an unverified account, a new code is on its way' } };
+  },
+  me: async (ctx) => ({ body: toPublicUser(signedIn(ctx)) }),
+  listUsers: async (ctx) => ({ body: await ctx.service.list(signedIn(ctx), ctx.query as ListUsersQueryInput) }),
+  createUser: async (ctx) => ({ body: await ctx.service.create(signedIn(ctx), ctx.body as never) }),
+  getUser: async (ctx) => ({ body: await ctx.service.get(signedIn(ctx), id(ctx)) }),
+  updateUser: async (ctx) => {
+    const expectedVersion = expectedVersionFromIfMatch(ctx.header('if-match'), id(ctx));
+    const options = expectedVersion === undefined ? {} : { expectedVersion };
+    return { body: await ctx.service.update(signedIn(ctx), id(ctx), ctx.body as never, options) };
+  },
+  deleteUser: async (ctx) => {
+    await ctx.service.delete(signedIn(ctx), id(ctx));
+    return {};
+  },
+  changePassword: async (ctx) => {
+    await ctx.service.changePassword(signedIn(ctx), id(ctx), ctx.body as never);
+    return {};
+  },
+  openapi: async (ctx) => ({ body: ctx.openapi() }),
+  health: async () => ({ body: { status: 'ok' } }),
+  ready: async (ctx) => ({ body: { status: 'ok', checks: await ctx.ready() } }),
+};

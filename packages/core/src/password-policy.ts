@@ -1,0 +1,64 @@
+/**
+ * The password rules of SPEC 7 (NIST SP 800-63B, OWASP ASVS 5.0): NFKC-normalised, at least
+ * `minLength` characters, at most 72 UTF-8 bytes (bcrypt's limit: rejected, never truncated),
+ * not the email, not a common password. Checked before any hashing.
+ */
+import { commonPasswords } from './common-passwords';
+import { UserkitError } from './errors';
+
+const utf8 = new TextEncoder();
+
+/** bcrypt reads at most this many bytes; longer passwords are refused. */
+export const maxPasswordBytes = 72;
+
+export interface PasswordPolicyOptions {
+  /** At least 8 (the default); may only be raised. */
+  minLength?: number;
+  /** Extra passwords to refuse (compared lower-cased). */
+  extraBlocklist?: Iterable<string>;
+}
+
+/**
+ * Checks passwords and returns their normalised form (what gets hashed).
+ *
+ * @example
+ * ```ts
+ * const policy = new PasswordPolicy({ minLength: 10 });
+ * const normalised = policy.check('correct horse battery', 'me@example.com');
+ * ```
+ */
+export class PasswordPolicy {
+  readonly minLength: number;
+  readonly #blocklist: ReadonlySet<string>;
+
+  constructor(options: PasswordPolicyOptions = {}) {
+    this.minLength = Math.max(8, options.minLength ?? 8);
+    const extra = [...(options.extraBlocklist ?? [])].map((p) => p.normalize('NFKC').toLowerCase());
+    this.#blocklist = extra.length > 0 ? new Set([...commonPasswords, ...extra]) : commonPasswords;
+  }
+
+  /** NFKC form of a password, as hashed and compared. */
+  normalize(password: string): string {
+    return password.normalize('NFKC');
+  }
+
+  /**
+   * Returns the normalised password, or throws WEAK_PASSWORD with a message saying which rule failed.
+   * The byte length is checked on the raw string first, so an oversized input costs nothing more.
+   */
+  check(password: string, email?: string | null): string {
+    // Refuse obviously oversized input before normalising it (NFKC can expand up to 18x).
+    if (password.length > maxPasswordBytes) throw weak(`Password must be at most ${maxPasswordBytes} bytes`);
+    const normalised = this.normalize(password);
+    if (utf8.encode(normalised).length > maxPasswordBytes) throw weak(`Password must be at most ${maxPasswordBytes} bytes`);
+    if ([...normalised].length < this.minLength) throw weak(`Password must be at least ${this.minLength} characters`);
+    const lower = normalised.toLowerCase();
+    if (email && lower === email.trim().toLowerCase()) throw weak('Password must not be your email address');
+    if (this.#blocklist.has(lower)) throw weak('This password is too common; choose another');
+    return normalised;
+  }
+}
+
+function weak(detail: string): UserkitError {
+  return new UserkitError('WEAK_PASSWORD', { detail, errors: [{ path: 'password', message: detail, code: 'weak_password' }] });
+}

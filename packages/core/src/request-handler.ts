@@ -1,0 +1,203 @@
+/**
+ * The framework-free request handler: routing from the contract, authentication, body parsing,
+ * rate limits, the operation, and problem+json for every failure. Adapters only translate their
+ * framework's request into a {@link CoreRequest} and the {@link CoreResponse} back.
+ */
+import { BearerAuthenticator, type Authenticator } from './authenticator';
+import { assertJson, defaultBodyLimit, parseJson, readBody, type BodySource } from './body-reader';
+import { contract, type RouteName, type RouteSpec } from './contract';
+import { UserkitError, errorStatus, isUserkitError } from './errors';
+import { userEtag } from './etag';
+import type { JwtTokens } from './jwt-tokens';
+import { createOpenApiDocument } from './openapi-document';
+import { operations } from './operations';
+import { problemContentType, toProblem } from './problem';
+import { RateLimiter } from './rate-limiter';
+import { MemoryRateLimitStore, type RateLimitStore, type RateLimits } from './rate-limit-store';
+import type { UserService } from './user-service';
+import { isPlainObject, parseInput } from './validation';
+
+/** A request as an adapter hands it over. */
+export interface CoreRequest {
+  method: string;
+  /** Path and query (`/api/users?limit=5`) or an absolute URL. */
+  url: string;
+  /** Header lookup by lower-case name. */
+  header(name: string): string | undefined;
+  /** The raw body, if the framework has not read it. */
+  body?: BodySource | null | undefined;
+  /** The body, if the framework already parsed it as JSON (e.g. `express.json()`). */
+  parsedBody?: { value: unknown } | undefined;
+  /** The peer address of the connection. */
+  remoteAddress?: string | undefined;
+}
+
+/** A response for the adapter to send. */
+export interface CoreResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Serialised body, or null for none. */
+  body: string | null;
+}
+
+export interface UserkitHandlerOptions {
+  service: UserService;
+  /** Issues tokens at login and, unless `authenticator` is given, verifies them. */
+  tokens: JwtTokens;
+  /** Who calls; default: bearer JWT from `tokens`, user loaded on every request. */
+  authenticator?: Authenticator;
+  /** Where the API is mounted. Default `/api`. */
+  basePath?: string;
+  /** Serve requests whose Host starts with `api.` at the root as if under `basePath` (SPEC 8). Default true. */
+  apiHost?: boolean;
+  /** Largest accepted body in bytes. Default 1 MiB. */
+  bodyLimit?: number;
+  rateLimitStore?: RateLimitStore;
+  rateLimits?: Partial<RateLimits>;
+  /** Take the client address from `X-Forwarded-For` (only behind a proxy you run). Default false. */
+  trustProxy?: boolean;
+  /** Extra readiness checks (e.g. migrations applied); throw to report not ready. The repository is always pinged. */
+  readiness?: () => Promise<void>;
+  /** Called with every unexpected error (answered as INTERNAL_ERROR). Default: `console.error` of name and message. */
+  onError?: (error: unknown) => void;
+  /** Public URL of the API for the OpenAPI `servers` entry. Default: `basePath`. */
+  publicUrl?: string;
+}
+
+/** The handler: `handle` answers a request, or `undefined` when the path is not under the API. */
+export interface UserkitHandler {
+  handle(request: CoreRequest): Promise<CoreResponse | undefined>;
+  readonly basePath: string;
+}
+
+interface CompiledRoute {
+  name: RouteName;
+  spec: RouteSpec;
+  pattern: RegExp;
+}
+
+const compiled: CompiledRoute[] = (Object.entries(contract) as [RouteName, RouteSpec][]).map(([name, spec]) => ({
+  name,
+  spec,
+  pattern: new RegExp(`^${spec.path.replace(/:([a-z_]+)/g, '(?<$1>[^/]+)')}/?$`),
+}));
+
+const baseHeaders = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
+/**
+ * Builds the handler every adapter wraps.
+ *
+ * @example
+ * ```ts
+ * const handler = createUserkitHandler({ service, tokens: new JwtTokens({ secret }) });
+ * const response = await handler.handle({ method: 'GET', url: '/api/health', header: () => undefined });
+ * ```
+ */
+export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHandler {
+  const basePath = (options.basePath ?? '/api').replace(/\/+$/, '');
+  const apiHost = options.apiHost ?? true;
+  const bodyLimit = options.bodyLimit ?? defaultBodyLimit;
+  const authenticator = options.authenticator ?? new BearerAuthenticator(options.tokens, (id) => options.service.findActor(id));
+  const limiter = new RateLimiter(options.rateLimitStore ?? new MemoryRateLimitStore(), options.rateLimits);
+  const onError = options.onError ?? ((error: unknown) => console.error('userkit: unexpected error', error instanceof Error ? `${error.name}: ${error.message}` : typeof error));
+  let openapi: unknown;
+  const document = () => (openapi ??= createOpenApiDocument({ serverUrl: options.publicUrl ?? basePath }));
+
+  const ready = async (): Promise<Record<string, string>> => {
+    await options.service.repository.ping();
+    await options.readiness?.();
+    return { database: 'ok' };
+  };
+
+  async function handle(request: CoreRequest): Promise<CoreResponse | undefined> {
+    const url = new URL(request.url, 'http://localhost');
+    let pathname = url.pathname;
+    const host = request.header('host') ?? '';
+    if (apiHost && /^api\./i.test(host) && pathname !== basePath && !pathname.startsWith(`${basePath}/`)) pathname = `${basePath}${pathname === '/' ? '' : pathname}`;
+    if (pathname !== basePath && !pathname.startsWith(`${basePath}/`)) return undefined;
+    const relative = pathname.slice(basePath.length) || '/';
+    const method = request.method.toUpperCase();
+
+    try {
+      const candidates = compiled.filter((route) => route.pattern.test(relative));
+      const route = candidates.find((r) => r.spec.method === method || (method === 'HEAD' && r.spec.method === 'GET'));
+      if (!route) {
+        if (candidates.length === 0) throw new UserkitError('NOT_FOUND', { detail: `No route ${method} ${pathname}` });
+        const allow = [...new Set(candidates.map((r) => r.spec.method))].join(', ');
+        return problemResponse(new UserkitError('METHOD_NOT_ALLOWED', { detail: `Use ${allow}` }), { allow });
+      }
+      const { spec, name } = route;
+      const actor = spec.access === 'public' ? undefined : await authenticator.authenticate({ header: request.header });
+      if (spec.access !== 'public' && !actor) throw new UserkitError('UNAUTHENTICATED', { detail: 'Sign in and send Authorization: Bearer <token>' });
+      if (spec.access === 'admin' && actor?.user_type !== 'admin') throw new UserkitError('FORBIDDEN', { detail: 'Admins only' });
+      const groups = route.pattern.exec(relative)?.groups ?? {};
+      const params = spec.params ? parseInput(spec.params, groups, 'The path has invalid parameters') : {};
+      const body = spec.body ? await readJsonBody(request, bodyLimit) : undefined;
+      const context = {
+        service: options.service,
+        tokens: options.tokens,
+        actor,
+        params,
+        query: queryObject(url.searchParams),
+        body,
+        header: request.header,
+        openapi: document,
+        ready,
+      };
+      const run = () => operations[name](context);
+      const result = spec.rateLimit
+        ? await limiter.run(spec.rateLimit, { email: emailOf(body), address: clientAddress(request, options.trustProxy ?? false) }, run)
+        : await run();
+      return successResponse(spec, basePath, result.status ?? spec.success.status, result.body, method === 'HEAD');
+    } catch (error) {
+      if (isUserkitError(error)) return problemResponse(error);
+      onError(error);
+      return problemResponse(new UserkitError('INTERNAL_ERROR', { detail: 'Something went wrong on our side' }));
+    }
+  }
+
+  return { handle, basePath };
+}
+
+async function readJsonBody(request: CoreRequest, limit: number): Promise<unknown> {
+  if (request.parsedBody) return request.parsedBody.value;
+  assertJson(request.header('content-type'));
+  return parseJson(await readBody(request.body, limit, request.header('content-length')));
+}
+
+function queryObject(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of params) {
+    const existing = out[key];
+    out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}
+
+function emailOf(body: unknown): string | undefined {
+  return isPlainObject(body) && typeof body['email'] === 'string' ? body['email'].trim().toLowerCase().slice(0, 320) : undefined;
+}
+
+function clientAddress(request: CoreRequest, trustProxy: boolean): string {
+  const forwarded = trustProxy ? request.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+  return forwarded || request.remoteAddress || 'unknown';
+}
+
+function successResponse(spec: RouteSpec, basePath: string, status: number, body: unknown, head: boolean): CoreResponse {
+  const headers: Record<string, string> = { ...baseHeaders };
+  if (status === 204 || body === undefined) return { status, headers, body: null };
+  headers['content-type'] = 'application/json; charset=utf-8';
+  const user = body as { id?: number; version?: number };
+  if (spec.success.etag && typeof user.id === 'number' && typeof user.version === 'number') headers['etag'] = userEtag({ id: user.id, version: user.version });
+  if (spec.success.location && typeof user.id === 'number') headers['location'] = `${basePath}/users/${user.id}`;
+  return { status, headers, body: head ? null : JSON.stringify(body) };
+}
+
+/** The problem+json response of an error, with the headers its code calls for. */
+export function problemResponse(error: UserkitError, extra: Record<string, string> = {}): CoreResponse {
+  const headers: Record<string, string> = { ...baseHeaders, 'content-type': problemContentType, ...extra };
+  if (error.code === 'UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer realm="userkit"';
+  if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
+  else if (error.code === 'SERVICE_UNAVAILABLE') headers['retry-after'] = '5';
+  return { status: errorStatus[error.code], headers, body: JSON.stringify(toProblem(error)) };
+}

@@ -1,0 +1,86 @@
+/**
+ * The storage port. Implementations: `KyselyUserRepository` (PostgreSQL, PGlite) in
+ * `@userkit/kysely` and {@link MemoryUserRepository} here. All of them run one conformance suite.
+ */
+import type { ListUsersQuery, UserPage } from './list-query-schema';
+import type { NewUserRecord, UserPatch, UserRecord } from './user-record';
+
+/** Options of lookups. */
+export interface FindOptions {
+  /** Also return a soft-deleted user. Default false. */
+  includeDeleted?: boolean;
+  /**
+   * Lock the row until the surrounding transaction ends (`SELECT … FOR UPDATE`), so a
+   * read-check-write sequence cannot interleave with another writer. Only meaningful inside
+   * {@link UserRepository.transaction}.
+   */
+  lock?: boolean;
+}
+
+/** An entry of the activity log (`user_activity`). `changes` never holds a secret. */
+export interface ActivityRecord {
+  id: number;
+  user_id: number;
+  actor_id: number | null;
+  action: string;
+  changes: Record<string, unknown> | null;
+  created_at: Date;
+}
+
+export type NewActivityRecord = Omit<ActivityRecord, 'id'>;
+
+/**
+ * Reads and writes users. Every method either completes or throws; none leaves a partial write.
+ *
+ * Errors: a uniqueness violation throws `UserkitError('EMAIL_TAKEN')` or
+ * `UserkitError('USERNAME_TAKEN')`, also when two writers race (the database decides); an
+ * unreachable store throws `UserkitError('SERVICE_UNAVAILABLE')`. Emails and usernames are
+ * compared case-insensitively; soft-deleted users keep theirs reserved.
+ */
+export interface UserRepository {
+  /**
+   * Runs `fn` in one transaction. Everything done through the `tx` repository it receives commits
+   * together when `fn` resolves, or not at all when it throws (the error is rethrown). Calling
+   * `transaction` on `tx` again runs inside the same transaction.
+   */
+  transaction<T>(fn: (tx: UserRepository) => Promise<T>): Promise<T>;
+
+  /** The user with this id, or undefined. Soft-deleted users only with `includeDeleted`. */
+  findById(id: number, options?: FindOptions): Promise<UserRecord | undefined>;
+
+  /** The user with this email (compared lower-cased and trimmed), or undefined. */
+  findByEmail(email: string, options?: FindOptions): Promise<UserRecord | undefined>;
+
+  /**
+   * Inserts a user; `id` comes from the database, `version` starts at 1, `credits` at 0.
+   * Stores `email` trimmed and lower-cased. Throws EMAIL_TAKEN / USERNAME_TAKEN.
+   */
+  insert(user: NewUserRecord): Promise<UserRecord>;
+
+  /**
+   * Applies `patch` to a live (not deleted) user and bumps `version` by one.
+   * With `expectedVersion`, only when the stored version equals it.
+   * Returns the updated user, or undefined when no row matched (missing, deleted, or version
+   * mismatch). Throws EMAIL_TAKEN / USERNAME_TAKEN.
+   */
+  update(id: number, patch: UserPatch, options?: { expectedVersion?: number }): Promise<UserRecord | undefined>;
+
+  /**
+   * Ids of the active super admins (admin, super admin, status active, not deleted). With `lock`,
+   * their rows stay locked until the transaction ends, so two transactions that each demote one
+   * super admin cannot both see the other as remaining.
+   */
+  activeSuperAdminIds(options?: { lock?: boolean }): Promise<number[]>;
+
+  /**
+   * One page of live users matching `query`, ordered by `query.sort` then id, after
+   * `query.cursor` (opaque, made by this method), with the total that matches the filters.
+   */
+  list(query: ListUsersQuery): Promise<UserPage<UserRecord>>;
+
+  /** Appends an entry to the activity log. */
+  appendActivity(entry: NewActivityRecord): Promise<ActivityRecord>;
+
+  /** Resolves when the store answers; throws SERVICE_UNAVAILABLE otherwise. */
+  ping(): Promise<void>;
+}

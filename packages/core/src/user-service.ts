@@ -1,0 +1,467 @@
+/**
+ * The user service: every operation on users, with validation, the role policy and the rules of
+ * SPEC 7, over the ports. Framework-free; the HTTP handler and backend jobs both call it.
+ */
+import { BcryptPasswordHasher } from './bcrypt-password-hasher';
+import { systemClock, type Clock } from './clock';
+import { UserkitError } from './errors';
+import { listUsersQuerySchema, type ListUsersQueryInput, type UserPage } from './list-query-schema';
+import type { Mailer } from './mailer';
+import type { PasswordHasher } from './password-hasher';
+import { PasswordPolicy, maxPasswordBytes, type PasswordPolicyOptions } from './password-policy';
+import { assertAllowed, authorize, authorizeCollection, authorizeFields, relationOf, type PolicyActor, type TargetAction } from './role-policy';
+import { isActiveSuperAdmin, toPublicUser, type NewUserRecord, type UserPatch, type UserRecord } from './user-record';
+import type { UserRepository } from './user-repository';
+import {
+  adminCreateSchema,
+  adminPasswordSetSchema,
+  adminUpdateSchema,
+  loginSchema,
+  registerSchema,
+  resendVerificationSchema,
+  selfPasswordChangeSchema,
+  selfUpdateSchema,
+  superAdminCreateSchema,
+  superAdminUpdateSchema,
+  userTypeSchema,
+  verifyEmailSchema,
+  type LoginInput,
+  type PasswordChangeInput,
+  type RegisterInput,
+  type ResendVerificationInput,
+  type User,
+  type UserCreateInput,
+  type UserType,
+  type UserUpdateInput,
+  type VerifyEmailInput,
+} from './user-schema';
+import { parseInput, requireObject } from './validation';
+import { generateVerificationCode, hashVerificationCode, timingSafeEqualString } from './verification-code';
+
+/** The caller of a service method: the signed-in user as loaded for this request. */
+export type Actor = PolicyActor;
+
+export interface UserServiceOptions {
+  repository: UserRepository;
+  mailer: Mailer;
+  /** Default: bcrypt, cost 12. */
+  hasher?: PasswordHasher;
+  clock?: Clock;
+  passwordPolicy?: PasswordPolicy | PasswordPolicyOptions;
+  /** Lifetime of a verification code. Default 10 minutes. */
+  verificationTtlMs?: number;
+  /** Wrong tries after which a code is dead. Default 5. */
+  maxVerificationAttempts?: number;
+  /** Called when a message could not be sent (the write it belongs to has committed). */
+  onMailError?: (error: unknown) => void;
+}
+
+/** What {@link UserService.authenticate} returns. */
+export interface AuthenticatedUser {
+  user: User;
+  /** The token version to embed in issued tokens. */
+  token_version: number;
+}
+
+const verificationSubject = 'Your verification code';
+
+/**
+ * Reads and changes users on behalf of an actor.
+ *
+ * @example
+ * ```ts
+ * const service = new UserService({ repository, mailer });
+ * const user = await service.register({ email: 'ada@example.com', password: 'analytical engine' });
+ * const updated = await service.update(admin, user.id, { lead_status: 'qualified' });
+ * ```
+ */
+export class UserService {
+  readonly repository: UserRepository;
+  readonly passwordPolicy: PasswordPolicy;
+  readonly #mailer: Mailer;
+  readonly #hasher: PasswordHasher;
+  readonly #clock: Clock;
+  readonly #ttl: number;
+  readonly #maxAttempts: number;
+  readonly #onMailError: (error: unknown) => void;
+  #dummyHash: Promise<string> | undefined;
+
+  constructor(options: UserServiceOptions) {
+    this.repository = options.repository;
+    this.#mailer = options.mailer;
+    this.#hasher = options.hasher ?? new BcryptPasswordHasher();
+    this.#clock = options.clock ?? systemClock;
+    this.passwordPolicy = options.passwordPolicy instanceof PasswordPolicy ? options.passwordPolicy : new PasswordPolicy(options.passwordPolicy);
+    this.#ttl = options.verificationTtlMs ?? 10 * 60_000;
+    this.#maxAttempts = options.maxVerificationAttempts ?? 5;
+    this.#onMailError = options.onMailError ?? (() => {});
+  }
+
+  /** Creates a pending customer and sends a verification code. */
+  async register(input: RegisterInput): Promise<User> {
+    const { password, ...data } = parseInput(registerSchema, input);
+    const passwordHash = await this.#hasher.hash(this.passwordPolicy.check(password, data.email));
+    const now = this.#clock.now();
+    const code = generateVerificationCode();
+    const record = await this.repository.transaction(async (tx) => {
+      const user = await tx.insert({
+        ...data,
+        password_hash: passwordHash,
+        user_type: 'customer',
+        status: 'pending',
+        is_super_admin: false,
+        email_verified: false,
+        verification_code: await hashVerificationCode(data.email, code),
+        verification_expires: new Date(now.getTime() + this.#ttl),
+        verification_attempts: 0,
+        created_at: now,
+        updated_at: now,
+      });
+      await tx.appendActivity({ user_id: user.id, actor_id: user.id, action: 'registered', changes: null, created_at: now });
+      return user;
+    });
+    await this.#sendCode(record.email, code);
+    return toPublicUser(record);
+  }
+
+  /**
+   * Checks an email and password. Unknown emails cost a dummy hash, so timing does not reveal
+   * accounts. Sets `last_login` and re-hashes a hash weaker than configured.
+   * Throws INVALID_CREDENTIALS, ACCOUNT_SUSPENDED or ACCOUNT_INACTIVE.
+   */
+  async authenticate(input: LoginInput): Promise<AuthenticatedUser> {
+    const { email, password } = parseInput(loginSchema, input);
+    const invalid = () => new UserkitError('INVALID_CREDENTIALS', { detail: 'The email or password is wrong' });
+    const candidate = password.length > maxPasswordBytes * 4 ? undefined : this.passwordPolicy.normalize(password);
+    const user = await this.repository.findByEmail(email);
+    if (!user || candidate === undefined) {
+      await this.#hasher.verify(candidate ?? '', await this.#getDummyHash());
+      throw invalid();
+    }
+    if (!(await this.#hasher.verify(candidate, user.password_hash))) throw invalid();
+    if (user.status === 'suspended') throw new UserkitError('ACCOUNT_SUSPENDED', { detail: 'This account is suspended' });
+    if (user.status === 'inactive') throw new UserkitError('ACCOUNT_INACTIVE', { detail: 'This account is inactive' });
+    const rehash = this.#hasher.needsRehash(user.password_hash) ? await this.#hasher.hash(candidate) : undefined;
+    const now = this.#clock.now();
+    const updated = await this.repository.transaction(async (tx) => {
+      const patch: UserPatch = { last_login: now, is_authenticated: true, updated_at: now };
+      if (rehash !== undefined) patch.password_hash = rehash;
+      const row = await tx.update(user.id, patch);
+      if (!row) throw invalid();
+      await tx.appendActivity({ user_id: user.id, actor_id: user.id, action: 'login', changes: rehash ? { rehashed: true } : null, created_at: now });
+      return row;
+    });
+    return { user: toPublicUser(updated), token_version: updated.token_version };
+  }
+
+  /** Confirms an email with its code: sets `email_verified` and turns `pending` into `active`. */
+  async verifyEmail(input: VerifyEmailInput): Promise<User> {
+    const { email, code } = parseInput(verifyEmailSchema, input);
+    const now = this.#clock.now();
+    const hashed = await hashVerificationCode(email, code);
+    const outcome = await this.repository.transaction(async (tx) => {
+      const user = await tx.findByEmail(email, { lock: true });
+      if (!user || user.verification_code === null || user.verification_expires === null) return undefined;
+      if (user.verification_attempts >= this.#maxAttempts || user.verification_expires.getTime() <= now.getTime()) return undefined;
+      if (!timingSafeEqualString(user.verification_code, hashed)) {
+        await tx.update(user.id, { verification_attempts: user.verification_attempts + 1 });
+        return undefined;
+      }
+      const row = await tx.update(user.id, {
+        email_verified: true,
+        verification_code: null,
+        verification_expires: null,
+        verification_attempts: 0,
+        status: user.status === 'pending' ? 'active' : user.status,
+        updated_at: now,
+      });
+      if (!row) return undefined;
+      await tx.appendActivity({ user_id: user.id, actor_id: user.id, action: 'email_verified', changes: null, created_at: now });
+      return row;
+    });
+    if (!outcome) throw new UserkitError('INVALID_VERIFICATION_CODE', { detail: 'The code is wrong, expired or already used' });
+    return toPublicUser(outcome);
+  }
+
+  /** Replaces the verification code of an unverified user and sends it. Silent for unknown emails. */
+  async resendVerification(input: ResendVerificationInput): Promise<void> {
+    const { email } = parseInput(resendVerificationSchema, input);
+    const now = this.#clock.now();
+    const code = generateVerificationCode();
+    const hashed = await hashVerificationCode(email, code);
+    const sent = await this.repository.transaction(async (tx) => {
+      const user = await tx.findByEmail(email, { lock: true });
+      if (!user || user.email_verified || user.status === 'suspended' || user.status === 'inactive') return false;
+      await tx.update(user.id, { verification_code: hashed, verification_expires: new Date(now.getTime() + this.#ttl), verification_attempts: 0 });
+      return true;
+    });
+    if (sent) await this.#sendCode(email, code);
+  }
+
+  /** The user `id`, if `actor` may read it. Customers get FORBIDDEN for any id but their own. */
+  async get(actor: Actor, id: number): Promise<User> {
+    return toPublicUser(await this.#loadTarget(this.repository, actor, id, 'read'));
+  }
+
+  /** Loads an actor by id for authentication: undefined when missing or deleted. Includes secrets: never send it. */
+  findActor(id: number): Promise<UserRecord | undefined> {
+    return this.repository.findById(id);
+  }
+
+  /** One page of users (admins only). */
+  async list(actor: Actor, query: ListUsersQueryInput): Promise<UserPage<User>> {
+    assertAllowed(authorizeCollection(actor, 'list'));
+    const parsed = parseInput(listUsersQuerySchema, query, 'The query has invalid parameters');
+    const page = await this.repository.list(parsed);
+    return { ...page, items: page.items.map(toPublicUser) };
+  }
+
+  /**
+   * Partial update: fields left out stay as they are. With `expectedVersion` (from `If-Match`),
+   * PRECONDITION_FAILED unless the stored version matches. Changing the email resets
+   * `email_verified` (unless an admin sets it in the same request) and sends a new code.
+   */
+  async update(actor: Actor, id: number, input: UserUpdateInput, options: { expectedVersion?: number } = {}): Promise<User> {
+    const body = requireObject(input);
+    const now = this.#clock.now();
+    let code: string | undefined;
+    const row = await this.repository.transaction(async (tx) => {
+      const requestedType = userTypeSchema.safeParse(body.user_type);
+      const target = await this.#loadTarget(tx, actor, id, 'update', {
+        lock: true,
+        fields: Object.keys(body),
+        resultingType: requestedType.success ? requestedType.data : undefined,
+      });
+      const relation = relationOf(actor, target);
+      const schema = relation === 'super-self' || relation === 'super-other' ? superAdminUpdateSchema : relation === 'admin-customer' ? adminUpdateSchema : selfUpdateSchema;
+      const data: Partial<UserRecord> = parseInput(schema, body);
+      if (options.expectedVersion !== undefined && options.expectedVersion !== target.version) throw preconditionFailed();
+
+      const next: UserRecord = { ...target, ...stripUndefined(data) } as UserRecord;
+      this.#checkRoleConsistency(next, data);
+      if (next.user_type === 'admin') Object.assign(next, { lead_status: null, notes: null });
+      if (next.email !== target.email) {
+        code = generateVerificationCode();
+        if (data.email_verified === undefined) next.email_verified = false;
+        next.verification_code = await hashVerificationCode(next.email, code);
+        next.verification_expires = new Date(now.getTime() + this.#ttl);
+        next.verification_attempts = 0;
+      }
+      const changes = diff(target, next);
+      if (Object.keys(changes).length === 0) return target;
+      const roleChanged = 'user_type' in changes || 'is_super_admin' in changes;
+      const statusChanged = 'status' in changes;
+      await this.#guardLastSuperAdmin(tx, target, next);
+      const patch: UserPatch = { ...pick(next, Object.keys(changes)), updated_at: now };
+      if (next.email !== target.email) Object.assign(patch, pick(next, ['verification_code', 'verification_expires', 'verification_attempts', 'email_verified']));
+      if (roleChanged || statusChanged) patch.token_version = target.token_version + 1;
+      const updated = await tx.update(id, patch, { expectedVersion: target.version });
+      if (!updated) throw preconditionFailed();
+      const action = roleChanged ? 'role_changed' : statusChanged ? 'status_changed' : 'updated';
+      await tx.appendActivity({ user_id: id, actor_id: actor.id, action, changes, created_at: now });
+      return updated;
+    });
+    if (code !== undefined) await this.#sendCode(row.email, code);
+    return toPublicUser(row);
+  }
+
+  /** Creates a user (admins create customers; only a super admin creates admins). Active by default. */
+  async create(actor: Actor, input: UserCreateInput): Promise<User> {
+    const body = requireObject(input);
+    assertAllowed(authorizeCollection(actor, 'create', Object.keys(body)));
+    const parsed = parseInput(actor.is_super_admin ? superAdminCreateSchema : adminCreateSchema, body);
+    const { password, ...data } = parsed as typeof parsed & { user_type?: UserType; is_super_admin?: boolean };
+    const next = { user_type: 'customer' as UserType, is_super_admin: false, ...stripUndefined(data) };
+    this.#checkRoleConsistency(next, data);
+    if (next.user_type === 'admin' && (data.lead_status != null || data.notes != null)) {
+      throw new UserkitError('FIELD_NOT_ALLOWED', { detail: 'Lead status and notes exist only on customers', fields: ['lead_status', 'notes'].filter((f) => f in data) });
+    }
+    const passwordHash = await this.#hasher.hash(this.passwordPolicy.check(password, data.email));
+    const now = this.#clock.now();
+    const code = next.email_verified ? undefined : generateVerificationCode();
+    const values: NewUserRecord = {
+      ...next,
+      email: data.email,
+      password_hash: passwordHash,
+      status: data.status ?? 'active',
+      email_verified: data.email_verified ?? false,
+      created_at: now,
+      updated_at: now,
+    };
+    if (code !== undefined) {
+      values.verification_code = await hashVerificationCode(data.email, code);
+      values.verification_expires = new Date(now.getTime() + this.#ttl);
+    }
+    const record = await this.repository.transaction(async (tx) => {
+      const user = await tx.insert(values);
+      await tx.appendActivity({ user_id: user.id, actor_id: actor.id, action: 'created', changes: null, created_at: now });
+      return user;
+    });
+    if (code !== undefined) await this.#sendCode(record.email, code);
+    return toPublicUser(record);
+  }
+
+  /** Soft delete: the user disappears, its tokens die, its email stays reserved. */
+  async delete(actor: Actor, id: number): Promise<void> {
+    const now = this.#clock.now();
+    await this.repository.transaction(async (tx) => {
+      const target = await this.#loadTarget(tx, actor, id, 'delete', { lock: true });
+      await this.#guardLastSuperAdmin(tx, target, { ...target, deleted_at: now });
+      const updated = await tx.update(id, { deleted_at: now, updated_at: now, token_version: target.token_version + 1 });
+      if (!updated) throw new UserkitError('NOT_FOUND', { detail: 'No such user' });
+      await tx.appendActivity({ user_id: id, actor_id: actor.id, action: 'deleted', changes: null, created_at: now });
+    });
+  }
+
+  /**
+   * Changes a password: on oneself with the current password; an admin sets a customer's, a super
+   * admin anyone's. Revokes the user's tokens.
+   */
+  async changePassword(actor: Actor, id: number, input: PasswordChangeInput): Promise<void> {
+    const target = await this.#loadTarget(this.repository, actor, id, 'password');
+    const decision = authorize(actor, 'password', target);
+    assertAllowed(decision);
+    let newPassword: string;
+    if (decision.passwordMode === 'with-current') {
+      const body = parseInput(selfPasswordChangeSchema, input);
+      newPassword = this.passwordPolicy.check(body.new_password, target.email);
+      const current = body.current_password.length > maxPasswordBytes * 4 ? '' : this.passwordPolicy.normalize(body.current_password);
+      if (!(await this.#hasher.verify(current, target.password_hash))) {
+        throw new UserkitError('INVALID_CURRENT_PASSWORD', { detail: 'The current password is wrong' });
+      }
+    } else {
+      newPassword = this.passwordPolicy.check(parseInput(adminPasswordSetSchema, input).new_password, target.email);
+    }
+    const passwordHash = await this.#hasher.hash(newPassword);
+    const now = this.#clock.now();
+    await this.repository.transaction(async (tx) => {
+      const locked = await this.#loadTarget(tx, actor, id, 'password', { lock: true });
+      const updated = await tx.update(id, { password_hash: passwordHash, token_version: locked.token_version + 1, updated_at: now }, { expectedVersion: target.version });
+      if (!updated) throw new UserkitError('PRECONDITION_FAILED', { detail: 'The user changed while the password was being set; try again' });
+      await tx.appendActivity({ user_id: id, actor_id: actor.id, action: 'password_changed', changes: null, created_at: now });
+    });
+  }
+
+  /**
+   * Makes sure an active super admin exists (first start, CLI `create-admin`): creates one with
+   * this email and password when there is none. Returns whether it created one.
+   *
+   * @example
+   * ```ts
+   * const { created } = await service.ensureSuperAdmin({ email: 'root@example.com', password: generated });
+   * ```
+   */
+  async ensureSuperAdmin(input: { email: string; password: string; name?: string }): Promise<{ created: boolean; user?: User }> {
+    const email = parseInput(loginSchema.shape.email, input.email);
+    if ((await this.repository.activeSuperAdminIds()).length > 0) return { created: false };
+    const passwordHash = await this.#hasher.hash(this.passwordPolicy.check(input.password, email));
+    const now = this.#clock.now();
+    const user = await this.repository.transaction(async (tx) => {
+      if ((await tx.activeSuperAdminIds({ lock: true })).length > 0) return undefined;
+      const created = await tx.insert({
+        email,
+        password_hash: passwordHash,
+        user_type: 'admin',
+        is_super_admin: true,
+        status: 'active',
+        email_verified: true,
+        name: input.name ?? 'Super admin',
+        created_at: now,
+        updated_at: now,
+      });
+      await tx.appendActivity({ user_id: created.id, actor_id: null, action: 'created', changes: { super_admin: { old: null, new: true } }, created_at: now });
+      return created;
+    });
+    return user ? { created: true, user: toPublicUser(user) } : { created: false };
+  }
+
+  /**
+   * Loads a live target and checks the action. Customers asking for anyone else get FORBIDDEN
+   * before any lookup, so they cannot learn which ids exist.
+   */
+  async #loadTarget(
+    repo: UserRepository,
+    actor: Actor,
+    id: number,
+    action: TargetAction,
+    options: { lock?: boolean; fields?: string[]; resultingType?: UserType | undefined } = {},
+  ): Promise<UserRecord> {
+    if (actor.user_type !== 'admin' && actor.id !== id) throw new UserkitError('FORBIDDEN', { detail: 'You may not do this' });
+    const target = await repo.findById(id, { lock: options.lock ?? false });
+    if (!target) throw new UserkitError('NOT_FOUND', { detail: 'No such user' });
+    const decision =
+      action === 'update'
+        ? authorizeFields(actor, target, options.fields ?? [], options.resultingType ?? target.user_type)
+        : authorize(actor, action, target);
+    assertAllowed(decision);
+    return target;
+  }
+
+  /** is_super_admin only on admins. */
+  #checkRoleConsistency(next: { user_type: UserType; is_super_admin: boolean }, data: { is_super_admin?: boolean | undefined }): void {
+    if (next.user_type === 'customer' && next.is_super_admin) {
+      if (data.is_super_admin === true) {
+        throw new UserkitError('VALIDATION_ERROR', {
+          detail: 'Only admins can be super admins',
+          errors: [{ path: 'is_super_admin', message: 'Only admins can be super admins', code: 'custom' }],
+        });
+      }
+      next.is_super_admin = false;
+    }
+  }
+
+  /** LAST_SUPER_ADMIN when `after` would remove the last active super admin. */
+  async #guardLastSuperAdmin(tx: UserRepository, before: UserRecord, after: UserRecord): Promise<void> {
+    if (!isActiveSuperAdmin(before) || isActiveSuperAdmin(after)) return;
+    const ids = await tx.activeSuperAdminIds({ lock: true });
+    if (!ids.some((other) => other !== before.id)) {
+      throw new UserkitError('LAST_SUPER_ADMIN', { detail: 'This would leave no active super admin' });
+    }
+  }
+
+  #getDummyHash(): Promise<string> {
+    this.#dummyHash ??= this.#hasher.hash(`userkit-dummy-${generateVerificationCode()}-${generateVerificationCode()}`);
+    return this.#dummyHash;
+  }
+
+  async #sendCode(to: string, code: string): Promise<void> {
+    const minutes = Math.round(this.#ttl / 60_000);
+    try {
+      await this.#mailer.send({
+        to,
+        subject: verificationSubject,
+        text: `Your verification code is ${code}. It expires in ${minutes} minutes. If you did not ask for it, ignore this message.`,
+        code,
+      });
+    } catch (error) {
+      this.#onMailError(error);
+    }
+  }
+}
+
+function preconditionFailed(): UserkitError {
+  return new UserkitError('PRECONDITION_FAILED', { detail: 'The user was changed by someone else; reload and try again' });
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function pick<T extends object>(value: T, keys: string[]): Partial<T> {
+  return Object.fromEntries(keys.map((k) => [k, (value as Record<string, unknown>)[k]])) as Partial<T>;
+}
+
+/** Columns whose values never enter the activity log. */
+const unloggedColumns = new Set(['password_hash', 'verification_code', 'verification_attempts', 'token_version', 'verification_expires']);
+
+/** Changed writable columns as `{ field: { old, new } }`, secrets left out. */
+function diff(before: UserRecord, after: UserRecord): Record<string, { old: unknown; new: unknown }> {
+  const changes: Record<string, { old: unknown; new: unknown }> = {};
+  for (const key of Object.keys(after) as (keyof UserRecord)[]) {
+    if (unloggedColumns.has(key) || key === 'updated_at' || key === 'version') continue;
+    const a = before[key];
+    const b = after[key];
+    if (JSON.stringify(a) !== JSON.stringify(b)) changes[key] = { old: a, new: b };
+  }
+  return changes;
+}

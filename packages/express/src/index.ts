@@ -1,0 +1,1 @@
+export { createUserkitMiddleware, userkitMiddleware } from './userkit-express';

@@ -1,0 +1,2 @@
+export { createUserkitApp, userkitMiddleware } from './userkit-hono';
+export type { UserkitHonoOptions } from './userkit-hono';

@@ -1,0 +1,45 @@
+/**
+ * Packs every package with `npm pack`, installs the tarballs into a fresh project outside the
+ * repository and imports each one as ESM and as CJS. Needs `npm run build` first.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workspacePackages } from '../scripts/workspace-packages.mjs';
+
+const packages = workspacePackages();
+const project = mkdtempSync(join(tmpdir(), 'userkit-pack-'));
+const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+beforeAll(() => {
+  for (const { path, manifest } of packages) {
+    if (!existsSync(join(path, 'dist'))) throw new Error(`${manifest.name} is not built: run npm run build first`);
+    run('npm', ['pack', '--pack-destination', project, '--silent'], path);
+  }
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'userkit-pack-check', private: true, version: '1.0.0' }));
+  const tarballs = readdirSync(project).filter((f) => f.endsWith('.tgz')).map((f) => `./${f}`);
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs], project);
+}, 300_000);
+
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+describe.each(packages.map((p) => p.manifest.name as string))('%s from its tarball', (name) => {
+  const esmKeys = () =>
+    JSON.parse(run('node', ['--input-type=module', '-e', `const m = await import(${JSON.stringify(name)}); console.log(JSON.stringify(Object.keys(m).sort()))`], project)) as string[];
+  const cjsKeys = () =>
+    JSON.parse(run('node', ['-e', `const m = require(${JSON.stringify(name)}); console.log(JSON.stringify(Object.keys(m).filter((k) => k !== '__esModule' && k !== 'default').sort()))`], project)) as string[];
+
+  it('imports as ESM and requires as CJS with the same named exports', () => {
+    const esm = esmKeys().filter((k) => k !== 'default');
+    expect(esm.length).toBeGreaterThan(0);
+    expect(cjsKeys()).toEqual(esm);
+  });
+
+  it('ships no test files', () => {
+    const dir = join(project, 'node_modules', ...name.split('/'));
+    const listing = run('find', [dir, '-name', '*.test.*'], project).trim();
+    expect(listing).toBe('');
+  });
+});

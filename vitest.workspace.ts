@@ -1,0 +1,28 @@
+/**
+ * The test projects. Vitest 4 no longer reads this file by itself: `vitest.config.ts` imports it.
+ * Every project resolves `@userkit/*` to source through the `@userkit/source` export condition,
+ * so tests need no build.
+ */
+import type { TestProjectInlineConfiguration } from 'vitest/config';
+
+const conditions = ['@userkit/source'];
+
+function project(name: string, extra: TestProjectInlineConfiguration['test'] = {}, root = `packages/${name}`): TestProjectInlineConfiguration {
+  return {
+    resolve: { conditions: [...conditions, 'module', 'node', 'development|production'] },
+    ssr: { resolve: { conditions: [...conditions, 'node', 'development|production'] } },
+    test: {
+      name,
+      root,
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      environment: 'node',
+      ...extra,
+    },
+  };
+}
+
+export default [
+  project('core'),
+  project('kysely', { testTimeout: 30_000, hookTimeout: 60_000 }),
+  project('http', { testTimeout: 30_000, hookTimeout: 60_000, include: ['**/*.test.ts'] }, 'test/http'),
+];
