@@ -41,6 +41,11 @@ export interface RouteSpec {
   body?: z.ZodType;
   /** Request headers the route reads. */
   headers?: { ifMatch?: boolean };
+  /**
+   * `email` marks the routes that send or check an emailed code: clients send them to the
+   * production API over HTTPS only (SPEC 8).
+   */
+  channel?: 'email';
   /** Rate limit bucket (SPEC 7). */
   rateLimit?: RateLimitBucket;
   success: {
@@ -94,6 +99,7 @@ export const contract = {
   register: route({
     method: 'POST',
     path: '/auth/register',
+    channel: 'email',
     access: 'public',
     tag: 'auth',
     summary: 'Register a customer',
@@ -118,6 +124,7 @@ export const contract = {
   verifyEmail: route({
     method: 'POST',
     path: '/auth/verify-email',
+    channel: 'email',
     access: 'public',
     tag: 'auth',
     summary: 'Verify an email address with its code',
@@ -129,6 +136,7 @@ export const contract = {
   resendVerification: route({
     method: 'POST',
     path: '/auth/resend-verification',
+    channel: 'email',
     access: 'public',
     tag: 'auth',
     summary: 'Send a new verification code',

@@ -8,9 +8,7 @@ export const sortKeys = ['created_at', 'updated_at', 'last_login', 'name', 'emai
 export type SortKey = (typeof sortKeys)[number];
 export const sortValues = [...sortKeys, ...sortKeys.map((k) => `-${k}` as const)] as const;
 
-const booleanParam = z
-  .enum(['true', 'false'], { error: 'Use true or false' })
-  .transform((v) => v === 'true');
+const booleanParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { error: 'Use true or false' });
 
 const dateParam = z.iso
   .datetime({ offset: true, local: false, error: 'Use an ISO-8601 date-time, e.g. 2026-01-31T00:00:00Z' })
@@ -30,7 +28,7 @@ export const listUsersQuerySchema = z.strictObject(
     sort: z.enum(sortValues, { error: `Sort must be one of ${sortKeys.join(', ')}, optionally prefixed with -` }).default('-created_at'),
     cursor: z.string().max(1000, { error: 'Invalid cursor' }).optional(),
     limit: z.coerce
-      .number({ error: 'Limit must be a number' })
+      .number<string | number>({ error: 'Limit must be a number' })
       .int({ error: 'Limit must be a whole number' })
       .min(1, { error: 'Limit must be between 1 and 100' })
       .max(100, { error: 'Limit must be between 1 and 100' })

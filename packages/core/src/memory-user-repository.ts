@@ -5,7 +5,7 @@
  */
 import { decodeCursor, encodeCursor, type CursorValue } from './cursor';
 import { UserkitError } from './errors';
-import type { ListUsersQuery, UserPage } from './list-query-schema';
+import type { ListUsersQuery, Page, UserPage } from './list-query-schema';
 import { isActiveSuperAdmin, type NewUserRecord, type UserPatch, type UserRecord } from './user-record';
 import type { ActivityRecord, FindOptions, NewActivityRecord, UserRepository } from './user-repository';
 
@@ -178,6 +178,16 @@ export class MemoryUserRepository implements UserRepository {
       const record: ActivityRecord = { ...clone(entry), id: state.nextActivityId++ };
       state.activity.push(record);
       return clone(record);
+    });
+  }
+
+  listActivity(userId: number, page: { cursor?: string | undefined; limit: number }): Promise<Page<ActivityRecord>> {
+    return this.#run((state) => {
+      const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, 'activity').id;
+      const rows = state.activity.filter((a) => a.user_id === userId && (after === undefined || a.id < after)).sort((a, b) => b.id - a.id);
+      const items = rows.slice(0, page.limit);
+      const last = items.at(-1);
+      return { items: items.map(clone), next_cursor: rows.length > page.limit && last ? encodeCursor('activity', null, last.id) : null };
     });
   }
 

@@ -47,8 +47,9 @@ export class PasswordPolicy {
    * The byte length is checked on the raw string first, so an oversized input costs nothing more.
    */
   check(password: string, email?: string | null): string {
-    // Refuse obviously oversized input before normalising it (NFKC can expand up to 18x).
-    if (password.length > maxPasswordBytes) throw weak(`Password must be at most ${maxPasswordBytes} bytes`);
+    // Refuse obviously oversized input before normalising it (NFKC may shrink decomposed input,
+    // so the cheap bound is generous; the exact byte check follows on the normalised form).
+    if (password.length > maxPasswordBytes * 4) throw weak(`Password must be at most ${maxPasswordBytes} bytes`);
     const normalised = this.normalize(password);
     if (utf8.encode(normalised).length > maxPasswordBytes) throw weak(`Password must be at most ${maxPasswordBytes} bytes`);
     if ([...normalised].length < this.minLength) throw weak(`Password must be at least ${this.minLength} characters`);

@@ -2,7 +2,7 @@
  * The storage port. Implementations: `KyselyUserRepository` (PostgreSQL, PGlite) in
  * `@userkit/kysely` and {@link MemoryUserRepository} here. All of them run one conformance suite.
  */
-import type { ListUsersQuery, UserPage } from './list-query-schema';
+import type { ListUsersQuery, Page, UserPage } from './list-query-schema';
 import type { NewUserRecord, UserPatch, UserRecord } from './user-record';
 
 /** Options of lookups. */
@@ -80,6 +80,12 @@ export interface UserRepository {
 
   /** Appends an entry to the activity log. */
   appendActivity(entry: NewActivityRecord): Promise<ActivityRecord>;
+
+  /**
+   * The activity of one user, newest first (by id), `limit` entries after `cursor` (opaque, made
+   * by this method; `next_cursor` is null on the last page).
+   */
+  listActivity(userId: number, page: { cursor?: string | undefined; limit: number }): Promise<Page<ActivityRecord>>;
 
   /** Resolves when the store answers; throws SERVICE_UNAVAILABLE otherwise. */
   ping(): Promise<void>;

@@ -95,6 +95,8 @@ export class UserService {
     this.#ttl = options.verificationTtlMs ?? 10 * 60_000;
     this.#maxAttempts = options.maxVerificationAttempts ?? 5;
     this.#onMailError = options.onMailError ?? (() => {});
+    // Made now, so even the first unknown-email login costs the same as a known one.
+    this.#getDummyHash().catch(() => {});
   }
 
   /** Creates a pending customer and sends a verification code. */
@@ -144,9 +146,15 @@ export class UserService {
     const rehash = this.#hasher.needsRehash(user.password_hash) ? await this.#hasher.hash(candidate) : undefined;
     const now = this.#clock.now();
     const updated = await this.repository.transaction(async (tx) => {
+      // Re-read under lock: a password change, suspension or deletion that committed while the
+      // password was being checked wins, and this login fails as it would have a moment later.
+      const current = await tx.findById(user.id, { lock: true });
+      if (!current || current.password_hash !== user.password_hash || current.token_version !== user.token_version) throw invalid();
+      if (current.status === 'suspended') throw new UserkitError('ACCOUNT_SUSPENDED', { detail: 'This account is suspended' });
+      if (current.status === 'inactive') throw new UserkitError('ACCOUNT_INACTIVE', { detail: 'This account is inactive' });
       const patch: UserPatch = { last_login: now, is_authenticated: true, updated_at: now };
       if (rehash !== undefined) patch.password_hash = rehash;
-      const row = await tx.update(user.id, patch);
+      const row = await tx.update(user.id, patch, { expectedVersion: current.version });
       if (!row) throw invalid();
       await tx.appendActivity({ user_id: user.id, actor_id: user.id, action: 'login', changes: rehash ? { rehashed: true } : null, created_at: now });
       return row;
@@ -165,6 +173,7 @@ export class UserService {
       if (user.verification_attempts >= this.#maxAttempts || user.verification_expires.getTime() <= now.getTime()) return undefined;
       if (!timingSafeEqualString(user.verification_code, hashed)) {
         await tx.update(user.id, { verification_attempts: user.verification_attempts + 1 });
+        await tx.appendActivity({ user_id: user.id, actor_id: null, action: 'verification_failed', changes: null, created_at: now });
         return undefined;
       }
       const row = await tx.update(user.id, {
@@ -193,6 +202,7 @@ export class UserService {
       const user = await tx.findByEmail(email, { lock: true });
       if (!user || user.email_verified || user.status === 'suspended' || user.status === 'inactive') return false;
       await tx.update(user.id, { verification_code: hashed, verification_expires: new Date(now.getTime() + this.#ttl), verification_attempts: 0 });
+      await tx.appendActivity({ user_id: user.id, actor_id: null, action: 'verification_sent', changes: null, created_at: now });
       return true;
     });
     if (sent) await this.#sendCode(email, code);
@@ -240,12 +250,18 @@ export class UserService {
       const next: UserRecord = { ...target, ...stripUndefined(data) } as UserRecord;
       this.#checkRoleConsistency(next, data);
       if (next.user_type === 'admin') Object.assign(next, { lead_status: null, notes: null });
-      if (next.email !== target.email) {
+      const emailChanged = next.email !== target.email;
+      if (emailChanged && data.email_verified !== true) {
         code = generateVerificationCode();
         if (data.email_verified === undefined) next.email_verified = false;
         next.verification_code = await hashVerificationCode(next.email, code);
         next.verification_expires = new Date(now.getTime() + this.#ttl);
         next.verification_attempts = 0;
+      }
+      if (data.email_verified === true && !target.email_verified) {
+        // An admin vouches for the address: the pending code is void, and pending becomes active.
+        Object.assign(next, { verification_code: null, verification_expires: null, verification_attempts: 0 });
+        if (data.status === undefined && target.status === 'pending') next.status = 'active';
       }
       const changes = diff(target, next);
       if (Object.keys(changes).length === 0) return target;
@@ -253,7 +269,7 @@ export class UserService {
       const statusChanged = 'status' in changes;
       await this.#guardLastSuperAdmin(tx, target, next);
       const patch: UserPatch = { ...pick(next, Object.keys(changes)), updated_at: now };
-      if (next.email !== target.email) Object.assign(patch, pick(next, ['verification_code', 'verification_expires', 'verification_attempts', 'email_verified']));
+      Object.assign(patch, pick(next, ['verification_code', 'verification_expires', 'verification_attempts']));
       if (roleChanged || statusChanged) patch.token_version = target.token_version + 1;
       const updated = await tx.update(id, patch, { expectedVersion: target.version });
       if (!updated) throw preconditionFailed();
@@ -421,6 +437,9 @@ export class UserService {
 
   #getDummyHash(): Promise<string> {
     this.#dummyHash ??= this.#hasher.hash(`userkit-dummy-${generateVerificationCode()}-${generateVerificationCode()}`);
+    this.#dummyHash.catch(() => {
+      this.#dummyHash = undefined;
+    });
     return this.#dummyHash;
   }
 

@@ -14,6 +14,7 @@ import {
   type ActivityRecord,
   type FindOptions,
   type ListUsersQuery,
+  type Page,
   type NewActivityRecord,
   type NewUserRecord,
   type PasswordHasher,
@@ -108,6 +109,10 @@ export class RecordingRepository implements UserRepository {
     return record;
   }
 
+  listActivity(userId: number, page: { cursor?: string | undefined; limit: number }): Promise<Page<ActivityRecord>> {
+    return this.inner.listActivity(userId, page);
+  }
+
   ping(): Promise<void> {
     return this.inner.ping();
   }
@@ -137,6 +142,8 @@ export function createHarness(options: Partial<Omit<UserServiceOptions, 'reposit
   const clock = new ManualClock(startTime);
   const hasher = options.hasher ?? new FakeHasher();
   const service = new UserService({ ...options, repository, mailer, clock, hasher });
+  // The service makes its dummy hash at construction; tests count the calls after that.
+  if (hasher instanceof FakeHasher) hasher.hash.mockClear();
 
   const seed: Harness['seed'] = async ({ password, ...overrides } = {}) => {
     seq++;

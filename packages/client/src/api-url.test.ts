@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { apiBaseUrlFromOrigin, emailBaseUrl } from './api-url';
+import { ConfigurationError } from './client-errors';
+
+describe('apiBaseUrlFromOrigin', () => {
+  it.each([
+    ['https://app.example.com', 'https://api.example.com'],
+    ['https://example.com', 'https://api.example.com'],
+    ['https://www.example.com', 'https://api.example.com'],
+    ['https://api.example.com', 'https://api.example.com'],
+    ['https://example.co.uk', 'https://api.example.co.uk'],
+    ['https://app.example.com:8443', 'https://api.example.com:8443'],
+    ['http://localhost:3000', 'http://localhost:3000/api'],
+    ['http://127.0.0.1:5173', 'http://127.0.0.1:5173/api'],
+  ])('%s → %s', (origin, expected) => {
+    expect(apiBaseUrlFromOrigin(origin)).toBe(expected);
+  });
+
+  it('refuses what is not a URL', () => {
+    expect(() => apiBaseUrlFromOrigin('example.com')).toThrow(ConfigurationError);
+  });
+});
+
+describe('emailBaseUrl', () => {
+  it('accepts https and strips the trailing slash', () => {
+    expect(emailBaseUrl('https://api.example.com/')).toBe('https://api.example.com');
+  });
+  it.each(['http://api.example.com', 'ftp://api.example.com', 'api.example.com'])('refuses %s with a configuration error', (url) => {
+    expect(() => emailBaseUrl(url)).toThrow(ConfigurationError);
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * `createUserClient`: one method per route of the contract, typed from core's schemas. Nothing
+ * about a route (path, method, who may call, body type) is written here: it is all read from
+ * `contract`.
+ */
+import { contract, problemSchema, userEtag, type Contract, type ErrorCode, type RouteName, type RouteSpec } from '@userkit/core/contract';
+import ky, { HTTPError, TimeoutError as KyTimeoutError, type KyInstance } from 'ky';
+import type { z } from 'zod';
+import { emailBaseUrl, normaliseBaseUrl } from './api-url';
+import { ApiError, ConfigurationError, NetworkError, TimeoutError } from './client-errors';
+
+type Route<K extends RouteName> = Contract[K];
+type ParamsOf<R> = R extends { params: infer P extends z.ZodType } ? z.output<P> : unknown;
+type QueryOf<R> = R extends { query: infer Q extends z.ZodType } ? { query?: z.input<Q> } : unknown;
+type BodyOf<R> = R extends { body: infer B extends z.ZodType } ? { body: z.input<B> } : unknown;
+type IfMatchOf<R> = R extends { headers: { ifMatch: true } }
+  ? { /** An ETag, or the user from a previous read (its ETag is derived from id and version). */ ifMatch?: string | { id: number; version: number } }
+  : unknown;
+
+/** What a route's method takes: path parameters at the top level, then `query`, `body`, `ifMatch`. */
+export type RouteInput<K extends RouteName> = ParamsOf<Route<K>> & QueryOf<Route<K>> & BodyOf<Route<K>> & IfMatchOf<Route<K>>;
+
+/** What a route's method resolves to. */
+export type RouteOutput<K extends RouteName> = Route<K>['success'] extends { schema: infer S extends z.ZodType } ? z.output<S> : void;
+
+/** Per-call options. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Overrides the client timeout for this call (ms). */
+  timeout?: number;
+  headers?: Record<string, string>;
+}
+
+type NeedsInput<K extends RouteName> = keyof RouteInput<K> extends never ? false : true;
+
+/** One method per route. */
+export type UserClientMethods = {
+  [K in RouteName]: NeedsInput<K> extends true
+    ? (input: RouteInput<K>, options?: CallOptions) => Promise<RouteOutput<K>>
+    : (input?: Record<string, never>, options?: CallOptions) => Promise<RouteOutput<K>>;
+};
+
+export type TokenSource = string | null | undefined | (() => string | null | undefined | Promise<string | null | undefined>);
+
+export interface UserClientOptions {
+  /** The API base URL: `https://api.example.com`, or `http://localhost:3000/api` in development. */
+  baseUrl: string;
+  /**
+   * The production API for email-related calls (register, verify-email, resend-verification).
+   * Must be `https://`. Defaults to `baseUrl` when that is https; otherwise those calls throw a
+   * ConfigurationError.
+   */
+  emailBaseUrl?: string;
+  /** The bearer token, or a function that returns it (sync or async). */
+  token?: TokenSource;
+  /** Called when the server answers UNAUTHENTICATED (e.g. to send the user to sign-in). */
+  onUnauthenticated?: (error: ApiError) => void;
+  /** Timeout per attempt, ms. Default 10 000. */
+  timeout?: number;
+  /** Retries for idempotent requests (GET, PUT, DELETE) on 408/429/5xx and network errors. Default 2. */
+  retries?: number;
+  /** A fetch implementation (tests, custom agents). */
+  fetch?: typeof fetch;
+  headers?: Record<string, string>;
+}
+
+/** The client: a method per contract route, plus `request` for any route by name. */
+export type UserClient = UserClientMethods & {
+  request<K extends RouteName>(name: K, input: RouteInput<K>, options?: CallOptions): Promise<RouteOutput<K>>;
+  readonly baseUrl: string;
+  readonly emailBaseUrl: string | undefined;
+};
+
+async function resolveToken(source: TokenSource): Promise<string | null | undefined> {
+  return typeof source === 'function' ? source() : source;
+}
+
+function buildPath(spec: RouteSpec, input: Record<string, unknown>): string {
+  return spec.path.replace(/:([a-z_]+)/g, (_, key: string) => {
+    const value = input[key];
+    if (value === undefined || value === null) throw new ConfigurationError(`Missing path parameter "${key}" for ${spec.method} ${spec.path}`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+function buildQuery(query: unknown): string {
+  if (!query || typeof query !== 'object') return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query as Record<string, unknown>)) {
+    if (value === undefined || value === null) continue;
+    params.append(key, value instanceof Date ? value.toISOString() : String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  const retryAfterHeader = response.headers.get('retry-after');
+  const retryAfter = retryAfterHeader !== null && /^\d+$/.test(retryAfterHeader) ? Number(retryAfterHeader) : undefined;
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  const parsed = problemSchema.safeParse(body);
+  if (parsed.success) return new ApiError(parsed.data, retryAfter);
+  const code: ErrorCode = response.status >= 500 ? 'INTERNAL_ERROR' : response.status === 404 ? 'NOT_FOUND' : response.status === 401 ? 'UNAUTHENTICATED' : response.status === 403 ? 'FORBIDDEN' : 'VALIDATION_ERROR';
+  return new ApiError({ type: 'about:blank', title: response.statusText || 'Error', status: response.status, code, detail: `The server answered ${response.status}` }, retryAfter);
+}
+
+/**
+ * Creates the typed client.
+ *
+ * @example
+ * ```ts
+ * const client = createUserClient({
+ *   baseUrl: apiBaseUrlFromOrigin(window.location.origin),
+ *   emailBaseUrl: 'https://api.example.com',
+ *   token: () => sessionStorage.getItem('token'),
+ * });
+ * const { access_token } = await client.login({ body: { email, password } });
+ * const me = await client.me();
+ * const updated = await client.updateUser({ id: me.id, body: { city: 'Lisbon' }, ifMatch: me });
+ * ```
+ */
+export function createUserClient(options: UserClientOptions): UserClient {
+  const baseUrl = normaliseBaseUrl(options.baseUrl, 'baseUrl');
+  const emailUrl = options.emailBaseUrl !== undefined ? emailBaseUrl(options.emailBaseUrl) : baseUrl.startsWith('https://') ? baseUrl : undefined;
+  const http: KyInstance = ky.create({
+    timeout: options.timeout ?? 10_000,
+    retry: {
+      limit: options.retries ?? 2,
+      methods: ['get', 'put', 'delete', 'head'],
+      statusCodes: [408, 429, 500, 502, 503, 504],
+      afterStatusCodes: [429, 503],
+      maxRetryAfter: 30_000,
+    },
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
+
+  async function request<K extends RouteName>(name: K, input: RouteInput<K>, call: CallOptions = {}): Promise<RouteOutput<K>> {
+    const spec: RouteSpec = contract[name];
+    const values = (input ?? {}) as Record<string, unknown>;
+    let base = baseUrl;
+    if (spec.channel === 'email') {
+      if (!emailUrl) throw new ConfigurationError(`${name} sends email: set emailBaseUrl to the production API over https:// (baseUrl ${baseUrl} is not https)`);
+      base = emailUrl;
+    }
+    const url = `${base}${buildPath(spec, values)}${buildQuery(values['query'])}`;
+    const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+    if (spec.access !== 'public') {
+      const token = await resolveToken(options.token);
+      if (token) headers['authorization'] = `Bearer ${token}`;
+    }
+    const ifMatch = values['ifMatch'] as string | { id: number; version: number } | undefined;
+    if (ifMatch !== undefined) headers['if-match'] = typeof ifMatch === 'string' ? ifMatch : userEtag(ifMatch);
+    let response: Response;
+    try {
+      response = await http(url, {
+        method: spec.method,
+        headers,
+        ...(spec.body ? { json: values['body'] } : {}),
+        ...(call.signal ? { signal: call.signal } : {}),
+        ...(call.timeout !== undefined ? { timeout: call.timeout } : {}),
+      });
+    } catch (error) {
+      if (error instanceof HTTPError) {
+        const apiError = await toApiError(error.response);
+        if (apiError.code === 'UNAUTHENTICATED') options.onUnauthenticated?.(apiError);
+        throw apiError;
+      }
+      if (error instanceof KyTimeoutError) throw new TimeoutError(undefined, { cause: error });
+      if (error instanceof Error && error.name === 'AbortError') throw error;
+      if (error instanceof ConfigurationError) throw error;
+      throw new NetworkError(undefined, { cause: error });
+    }
+    if (response.status === 204 || !spec.success.schema) {
+      if (spec.success.status === 204) return undefined as RouteOutput<K>;
+      return (await response.json()) as RouteOutput<K>;
+    }
+    return (await response.json()) as RouteOutput<K>;
+  }
+
+  const methods = Object.fromEntries(
+    (Object.keys(contract) as RouteName[]).map((name) => [name, (input: never, call?: CallOptions) => request(name, input ?? ({} as never), call)]),
+  ) as unknown as UserClientMethods;
+
+  return Object.assign(methods, { request, baseUrl, emailBaseUrl: emailUrl });
+}

@@ -1,0 +1,71 @@
+/**
+ * `@userkit/core/contract`: the browser-safe part of core — the contract, the schemas and types,
+ * the error codes and problem details, ETags. No bcrypt, jose, or server code: this is what
+ * `@userkit/client` and frontends import.
+ */
+export { errorCodes, errorStatus, errorTitles } from './errors';
+export type { ErrorCode, FieldError } from './errors';
+export {
+  accountFields,
+  adminCreateSchema,
+  adminPasswordSetSchema,
+  adminUpdateSchema,
+  creditFields,
+  crmFields,
+  emailSchema,
+  leadStatusSchema,
+  leadStatuses,
+  loginSchema,
+  passwordSchema,
+  profileFields,
+  registerSchema,
+  resendVerificationSchema,
+  roleFields,
+  selfPasswordChangeSchema,
+  selfUpdateSchema,
+  superAdminCreateSchema,
+  superAdminUpdateSchema,
+  systemFields,
+  userSchema,
+  userStatusSchema,
+  userStatuses,
+  userTypeSchema,
+  userTypes,
+  verifyEmailSchema,
+} from './user-schema';
+export type {
+  AdminCreateInput,
+  AdminPasswordSetInput,
+  AdminUpdateInput,
+  LeadStatus,
+  LoginInput,
+  PasswordChangeInput,
+  RegisterInput,
+  ResendVerificationInput,
+  SelfPasswordChangeInput,
+  SelfUpdateInput,
+  SuperAdminCreateInput,
+  SuperAdminUpdateInput,
+  User,
+  UserCreateInput,
+  UserStatus,
+  UserType,
+  UserUpdateInput,
+  VerifyEmailInput,
+} from './user-schema';
+export { listUsersQuerySchema, sortKeys, sortValues } from './list-query-schema';
+export type { ListUsersQuery, ListUsersQueryInput, Page, SortKey, UserPage } from './list-query-schema';
+export { fieldErrorSchema, problemContentType, problemSchema, problemType } from './problem';
+export type { Problem } from './problem';
+export { expectedVersionFromIfMatch, userEtag } from './etag';
+export {
+  acceptedSchema,
+  contract,
+  healthSchema,
+  idParamsSchema,
+  loginResponseSchema,
+  passwordChangeSchema,
+  userEnvelopeSchema,
+  userPageSchema,
+} from './contract';
+export type { Access, Contract, HttpMethod, RateLimitBucket, RouteName, RouteSpec } from './contract';

@@ -1,0 +1,99 @@
+/**
+ * Verification codes (SPEC 7): 6 digits from a CSPRNG without modulo bias, stored as a hash bound
+ * to the email, compared in constant time.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { generateVerificationCode, hashVerificationCode, timingSafeEqualString } from './verification-code';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Makes crypto.getRandomValues yield these 32-bit values, one per call. */
+function feedRandom(...values: number[]) {
+  const queue = [...values];
+  return vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(array: T): T => {
+    const next = queue.shift();
+    if (next === undefined) throw new Error('no more random values');
+    (array as unknown as Uint32Array)[0] = next;
+    return array;
+  });
+}
+
+describe('generateVerificationCode', () => {
+  it('returns six ASCII digits', () => {
+    for (let i = 0; i < 200; i++) expect(generateVerificationCode()).toMatch(/^[0-9]{6}$/);
+  });
+
+  it('draws from the CSPRNG: many distinct codes, every digit used', () => {
+    const codes = Array.from({ length: 500 }, generateVerificationCode);
+    expect(new Set(codes).size).toBeGreaterThan(490);
+    expect(new Set(codes.join('')).size).toBe(10);
+  });
+
+  it('keeps leading zeros', () => {
+    feedRandom(42);
+    expect(generateVerificationCode()).toBe('000042');
+    feedRandom(0);
+    expect(generateVerificationCode()).toBe('000000');
+  });
+
+  it('maps the random value modulo one million', () => {
+    feedRandom(4_293_999_999);
+    expect(generateVerificationCode()).toBe('999999');
+  });
+
+  it('rejects values at or above the largest multiple of a million below 2^32 (no modulo bias)', () => {
+    const spy = feedRandom(4_294_000_000, 4_294_967_295, 123_456);
+    expect(generateVerificationCode()).toBe('123456');
+    expect(spy).toHaveBeenCalledTimes(3);
+  });
+});
+
+describe('hashVerificationCode', () => {
+  it('is a 64-character hex SHA-256, deterministic, and never contains the code', async () => {
+    const hash = await hashVerificationCode('ada@example.com', '123456');
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(await hashVerificationCode('ada@example.com', '123456')).toBe(hash);
+    expect(hash).not.toContain('123456');
+  });
+
+  it('differs for another code', async () => {
+    expect(await hashVerificationCode('ada@example.com', '123456')).not.toBe(await hashVerificationCode('ada@example.com', '123457'));
+  });
+
+  it('is bound to the email: the same code for another address hashes differently', async () => {
+    expect(await hashVerificationCode('ada@example.com', '123456')).not.toBe(await hashVerificationCode('eve@example.com', '123456'));
+  });
+
+  it('normalises the email (trim, lower case), as it is stored', async () => {
+    expect(await hashVerificationCode('  Ada@Example.COM ', '123456')).toBe(await hashVerificationCode('ada@example.com', '123456'));
+  });
+
+  it('is not a plain hash of the code alone (domain-separated)', async () => {
+    const plain = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode('123456')))]
+      .map((b) => b.toString(16).padStart(2, '0'))
+      .join('');
+    expect(await hashVerificationCode('ada@example.com', '123456')).not.toBe(plain);
+  });
+});
+
+describe('timingSafeEqualString', () => {
+  it('is true only for equal strings', () => {
+    expect(timingSafeEqualString('', '')).toBe(true);
+    expect(timingSafeEqualString('abcdef', 'abcdef')).toBe(true);
+    expect(timingSafeEqualString('abcdef', 'abcdeg')).toBe(false);
+    expect(timingSafeEqualString('bbcdef', 'abcdef')).toBe(false);
+  });
+
+  it('is false for different lengths, including a prefix', () => {
+    expect(timingSafeEqualString('abc', 'abcd')).toBe(false);
+    expect(timingSafeEqualString('abcd', 'abc')).toBe(false);
+    expect(timingSafeEqualString('', 'a')).toBe(false);
+  });
+
+  it('compares whole UTF-16 units', () => {
+    expect(timingSafeEqualString('é', 'é')).toBe(true);
+    expect(timingSafeEqualString('\u0100', '\u0000')).toBe(false);
+  });
+});
