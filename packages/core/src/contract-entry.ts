@@ -69,3 +69,14 @@ export {
   userPageSchema,
 } from './contract';
 export type { Access, Contract, HttpMethod, RateLimitBucket, RouteName, RouteSpec } from './contract';
+export {
+  activityPageSchema,
+  activitySchema,
+  creditAdjustmentResultSchema,
+  creditAdjustmentSchema,
+  creditPageSchema,
+  creditTransactionSchema,
+  pageQuerySchema,
+  userStatsSchema,
+} from './ledger-schema';
+export type { Activity, ActivityPage, CreditAdjustmentInput, CreditAdjustmentResult, CreditPage, CreditTransaction, PageQueryInput, UserStats } from './ledger-schema';

@@ -5,6 +5,14 @@
  */
 import { z } from 'zod';
 import type { ErrorCode } from './errors';
+import {
+  activityPageSchema,
+  creditAdjustmentResultSchema,
+  creditAdjustmentSchema,
+  creditPageSchema,
+  pageQuerySchema,
+  userStatsSchema,
+} from './ledger-schema';
 import { listUsersQuerySchema } from './list-query-schema';
 import {
   adminPasswordSetSchema,
@@ -34,13 +42,13 @@ export interface RouteSpec {
   access: Access;
   summary: string;
   description?: string;
-  tag: 'auth' | 'users' | 'system';
+  tag: 'auth' | 'users' | 'credits' | 'system';
   params?: z.ZodObject;
   query?: z.ZodType;
   /** The JSON request body (validated by the service, which knows the actor). */
   body?: z.ZodType;
   /** Request headers the route reads. */
-  headers?: { ifMatch?: boolean };
+  headers?: { ifMatch?: boolean; idempotencyKey?: boolean };
   /**
    * `email` marks the routes that send or check an emailed code: clients send them to the
    * production API over HTTPS only (SPEC 8).
@@ -177,6 +185,16 @@ export const contract = {
     success: { status: 201, schema: userSchema, etag: true, location: true },
     errors: [...auth, ...signedIn, 'FIELD_NOT_ALLOWED', 'WEAK_PASSWORD', 'EMAIL_TAKEN', 'USERNAME_TAKEN'],
   }),
+  stats: route({
+    method: 'GET',
+    path: '/users/stats',
+    access: 'admin',
+    tag: 'users',
+    summary: 'User statistics',
+    description: 'Totals by user type, status, lead status and verification; signups per day for the last 30 days; credits in circulation.',
+    success: { status: 200, schema: userStatsSchema },
+    errors: [...signedIn],
+  }),
   getUser: route({
     method: 'GET',
     path: '/users/:id',
@@ -222,6 +240,43 @@ export const contract = {
     body: passwordChangeSchema,
     success: { status: 204 },
     errors: [...auth, ...signedIn, 'NOT_FOUND', 'WEAK_PASSWORD', 'INVALID_CURRENT_PASSWORD'],
+  }),
+  adjustCredits: route({
+    method: 'POST',
+    path: '/users/:id/credits',
+    access: 'admin',
+    tag: 'credits',
+    summary: 'Adjust credits',
+    description: 'Adds a non-zero amount (negative to spend). With `Idempotency-Key`, a retry applies once. The balance never goes below zero.',
+    params: idParamsSchema,
+    body: creditAdjustmentSchema,
+    headers: { idempotencyKey: true },
+    success: { status: 200, schema: creditAdjustmentResultSchema },
+    errors: [...auth, ...signedIn, 'NOT_FOUND', 'INSUFFICIENT_CREDITS'],
+  }),
+  listCredits: route({
+    method: 'GET',
+    path: '/users/:id/credits',
+    access: 'signed-in',
+    tag: 'credits',
+    summary: 'Balance and ledger',
+    description: 'The balance and the transactions, newest first, keyset-paginated.',
+    params: idParamsSchema,
+    query: pageQuerySchema,
+    success: { status: 200, schema: creditPageSchema },
+    errors: ['VALIDATION_ERROR', ...signedIn, 'NOT_FOUND'],
+  }),
+  listActivity: route({
+    method: 'GET',
+    path: '/users/:id/activity',
+    access: 'signed-in',
+    tag: 'users',
+    summary: 'Activity log',
+    description: 'What happened to this user, newest first, keyset-paginated. Never holds a secret.',
+    params: idParamsSchema,
+    query: pageQuerySchema,
+    success: { status: 200, schema: activityPageSchema },
+    errors: ['VALIDATION_ERROR', ...signedIn, 'NOT_FOUND'],
   }),
   openapi: route({
     method: 'GET',

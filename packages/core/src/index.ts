@@ -117,3 +117,27 @@ export type { CoreRequest, CoreResponse, UserkitHandler, UserkitHandlerOptions }
 export { createOpenApiDocument } from './openapi-document';
 export { operations } from './operations';
 export type { OperationContext, OperationResult } from './operations';
+export {
+  activityPageSchema,
+  activitySchema,
+  creditAdjustmentResultSchema,
+  creditAdjustmentSchema,
+  creditPageSchema,
+  creditTransactionSchema,
+  idempotencyKeySchema,
+  pageQuerySchema,
+  userStatsSchema,
+} from './ledger-schema';
+export type {
+  Activity,
+  ActivityPage,
+  CreditAdjustmentInput,
+  CreditAdjustmentResult,
+  CreditPage,
+  CreditTransaction,
+  CreditTransactionRecord,
+  NewCreditTransactionRecord,
+  PageQueryInput,
+  UserCounts,
+  UserStats,
+} from './ledger-schema';

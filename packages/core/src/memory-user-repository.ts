@@ -5,6 +5,7 @@
  */
 import { decodeCursor, encodeCursor, type CursorValue } from './cursor';
 import { UserkitError } from './errors';
+import type { CreditTransactionRecord, NewCreditTransactionRecord, UserCounts } from './ledger-schema';
 import type { ListUsersQuery, Page, UserPage } from './list-query-schema';
 import { isActiveSuperAdmin, type NewUserRecord, type UserPatch, type UserRecord } from './user-record';
 import type { ActivityRecord, FindOptions, NewActivityRecord, UserRepository } from './user-repository';
@@ -12,13 +13,15 @@ import type { ActivityRecord, FindOptions, NewActivityRecord, UserRepository } f
 interface State {
   users: Map<number, UserRecord>;
   activity: ActivityRecord[];
+  ledger: CreditTransactionRecord[];
   nextUserId: number;
   nextActivityId: number;
+  nextLedgerId: number;
 }
 
 /** The data behind one or more repositories, with the lock that serialises transactions. */
 class MemoryStore {
-  state: State = { users: new Map(), activity: [], nextUserId: 1, nextActivityId: 1 };
+  state: State = { users: new Map(), activity: [], ledger: [], nextUserId: 1, nextActivityId: 1, nextLedgerId: 1 };
   #tail: Promise<void> = Promise.resolve();
 
   /** Runs `fn` alone: no other top-level operation interleaves with it. */
@@ -182,16 +185,72 @@ export class MemoryUserRepository implements UserRepository {
   }
 
   listActivity(userId: number, page: { cursor?: string | undefined; limit: number }): Promise<Page<ActivityRecord>> {
+    return this.#run((state) => newestFirst(state.activity, userId, page, 'activity'));
+  }
+
+  addCredits(id: number, delta: number, updatedAt: Date): Promise<number | undefined> {
     return this.#run((state) => {
-      const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, 'activity').id;
-      const rows = state.activity.filter((a) => a.user_id === userId && (after === undefined || a.id < after)).sort((a, b) => b.id - a.id);
-      const items = rows.slice(0, page.limit);
-      const last = items.at(-1);
-      return { items: items.map(clone), next_cursor: rows.length > page.limit && last ? encodeCursor('activity', null, last.id) : null };
+      const current = state.users.get(id);
+      if (!current || current.deleted_at !== null) return undefined;
+      const next = { ...current, credits: current.credits + delta, version: current.version + 1, updated_at: new Date(updatedAt) };
+      checkConstraints(next);
+      state.users.set(id, next);
+      return next.credits;
+    });
+  }
+
+  insertCreditTransaction(entry: NewCreditTransactionRecord): Promise<CreditTransactionRecord> {
+    return this.#run((state) => {
+      if (!state.users.has(entry.user_id)) throw new Error(`credit_transactions: no user ${entry.user_id}`);
+      if (entry.balance_after < 0) throw new UserkitError('INSUFFICIENT_CREDITS');
+      if (entry.idempotency_key !== null && state.ledger.some((t) => t.user_id === entry.user_id && t.idempotency_key === entry.idempotency_key)) {
+        throw new Error('credit_transactions: duplicate idempotency key');
+      }
+      const record: CreditTransactionRecord = { ...clone(entry), id: state.nextLedgerId++ };
+      state.ledger.push(record);
+      return clone(record);
+    });
+  }
+
+  findCreditTransaction(userId: number, idempotencyKey: string): Promise<CreditTransactionRecord | undefined> {
+    return this.#run((state) => {
+      const found = state.ledger.find((t) => t.user_id === userId && t.idempotency_key === idempotencyKey);
+      return found && clone(found);
+    });
+  }
+
+  listCreditTransactions(userId: number, page: { cursor?: string | undefined; limit: number }): Promise<Page<CreditTransactionRecord>> {
+    return this.#run((state) => newestFirst(state.ledger, userId, page, 'credits'));
+  }
+
+  countUsers(since: Date): Promise<UserCounts> {
+    return this.#run((state) => {
+      const counts: UserCounts = { total: 0, byUserType: {}, byStatus: {}, byLeadStatus: {}, verified: 0, signupsPerDay: {}, credits: 0 };
+      const bump = (map: Record<string, number>, key: string) => (map[key] = (map[key] ?? 0) + 1);
+      for (const user of state.users.values()) {
+        if (user.deleted_at !== null) continue;
+        counts.total++;
+        bump(counts.byUserType, user.user_type);
+        bump(counts.byStatus, user.status);
+        bump(counts.byLeadStatus, user.lead_status ?? 'none');
+        if (user.email_verified) counts.verified++;
+        if (user.created_at >= since) bump(counts.signupsPerDay, user.created_at.toISOString().slice(0, 10));
+        counts.credits += user.credits;
+      }
+      return counts;
     });
   }
 
   async ping(): Promise<void> {}
+}
+
+/** Rows of one user, newest first by id, after an opaque cursor. */
+function newestFirst<T extends { id: number; user_id: number }>(rows: T[], userId: number, page: { cursor?: string | undefined; limit: number }, kind: string): Page<T> {
+  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, kind).id;
+  const matching = rows.filter((r) => r.user_id === userId && (after === undefined || r.id < after)).sort((a, b) => b.id - a.id);
+  const items = matching.slice(0, page.limit);
+  const last = items.at(-1);
+  return { items: items.map(clone), next_cursor: matching.length > page.limit && last ? encodeCursor(kind, null, last.id) : null };
 }
 
 type SortColumn = 'created_at' | 'updated_at' | 'last_login' | 'name' | 'email' | 'credits';

@@ -27,6 +27,9 @@ function parameters(spec: RouteSpec): JsonSchema[] {
       out.push({ name, in: 'query', required: json.required?.includes(name) ?? false, schema });
     }
   }
+  if (spec.headers?.idempotencyKey) {
+    out.push({ name: 'Idempotency-Key', in: 'header', required: false, description: 'Makes a retry apply once', schema: { type: 'string', maxLength: 200 } });
+  }
   if (spec.headers?.ifMatch) {
     out.push({ name: 'If-Match', in: 'header', required: false, description: 'ETag of a previous read; 412 when the user changed since', schema: { type: 'string' } });
   }
@@ -92,6 +95,7 @@ export function createOpenApiDocument(options: { serverUrl?: string; title?: str
     tags: [
       { name: 'auth', description: 'Registration, sign-in and email verification' },
       { name: 'users', description: 'Reading and changing users' },
+      { name: 'credits', description: 'The credits ledger' },
       { name: 'system', description: 'Health and this document' },
     ],
     paths,

@@ -7,6 +7,7 @@ import { expectedVersionFromIfMatch } from './etag';
 import type { JwtTokens } from './jwt-tokens';
 import { toPublicUser, type UserRecord } from './user-record';
 import type { UserService } from './user-service';
+import type { PageQueryInput } from './ledger-schema';
 import type { ListUsersQueryInput } from './list-query-schema';
 
 /** What an operation gets. */
@@ -66,6 +67,12 @@ export const operations: Record<RouteName, Operation> = {
     await ctx.service.changePassword(signedIn(ctx), id(ctx), ctx.body as never);
     return {};
   },
+  stats: async (ctx) => ({ body: await ctx.service.stats(signedIn(ctx)) }),
+  adjustCredits: async (ctx) => ({
+    body: await ctx.service.adjustCredits(signedIn(ctx), id(ctx), ctx.body as never, { idempotencyKey: ctx.header('idempotency-key') }),
+  }),
+  listCredits: async (ctx) => ({ body: await ctx.service.listCredits(signedIn(ctx), id(ctx), ctx.query as PageQueryInput) }),
+  listActivity: async (ctx) => ({ body: await ctx.service.listActivity(signedIn(ctx), id(ctx), ctx.query as PageQueryInput) }),
   openapi: async (ctx) => ({ body: ctx.openapi() }),
   health: async () => ({ body: { status: 'ok' } }),
   ready: async (ctx) => ({ body: { status: 'ok', checks: await ctx.ready() } }),

@@ -104,8 +104,15 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
   const document = () => (openapi ??= createOpenApiDocument({ serverUrl: options.publicUrl ?? basePath }));
 
   const ready = async (): Promise<Record<string, string>> => {
-    await options.service.repository.ping();
-    await options.readiness?.();
+    try {
+      await options.service.repository.ping();
+      await options.readiness?.();
+    } catch (error) {
+      // Not ready, whatever the reason: answer 503 so load balancers take this instance out.
+      if (isUserkitError(error, 'SERVICE_UNAVAILABLE')) throw error;
+      onError(error);
+      throw new UserkitError('SERVICE_UNAVAILABLE', { detail: 'Not ready: a readiness check failed', cause: error });
+    }
     return { database: 'ok' };
   };
 

@@ -3,6 +3,7 @@
  * `@userkit/kysely` and {@link MemoryUserRepository} here. All of them run one conformance suite.
  */
 import type { ListUsersQuery, Page, UserPage } from './list-query-schema';
+import type { CreditTransactionRecord, NewCreditTransactionRecord, UserCounts } from './ledger-schema';
 import type { NewUserRecord, UserPatch, UserRecord } from './user-record';
 
 /** Options of lookups. */
@@ -86,6 +87,25 @@ export interface UserRepository {
    * by this method; `next_cursor` is null on the last page).
    */
   listActivity(userId: number, page: { cursor?: string | undefined; limit: number }): Promise<Page<ActivityRecord>>;
+
+  /**
+   * Adds `delta` to a live user's credits and bumps `version`; returns the new balance. The
+   * store refuses a negative balance (a CHECK constraint on SQL stores) with INSUFFICIENT_CREDITS,
+   * also under concurrent calls. Returns undefined for a missing or deleted user.
+   */
+  addCredits(id: number, delta: number, updatedAt: Date): Promise<number | undefined>;
+
+  /** Appends a ledger row. */
+  insertCreditTransaction(entry: NewCreditTransactionRecord): Promise<CreditTransactionRecord>;
+
+  /** The ledger row a user's earlier adjustment with this idempotency key made, if any. */
+  findCreditTransaction(userId: number, idempotencyKey: string): Promise<CreditTransactionRecord | undefined>;
+
+  /** A user's ledger, newest first (by id), keyset-paginated like {@link listActivity}. */
+  listCreditTransactions(userId: number, page: { cursor?: string | undefined; limit: number }): Promise<Page<CreditTransactionRecord>>;
+
+  /** Counts of live users for the statistics; signups counted from `since`. */
+  countUsers(since: Date): Promise<UserCounts>;
 
   /** Resolves when the store answers; throws SERVICE_UNAVAILABLE otherwise. */
   ping(): Promise<void>;

@@ -11,7 +11,21 @@ import type { PasswordHasher } from './password-hasher';
 import { PasswordPolicy, maxPasswordBytes, type PasswordPolicyOptions } from './password-policy';
 import { assertAllowed, authorize, authorizeCollection, authorizeFields, relationOf, type PolicyActor, type TargetAction } from './role-policy';
 import { isActiveSuperAdmin, toPublicUser, type NewUserRecord, type UserPatch, type UserRecord } from './user-record';
-import type { UserRepository } from './user-repository';
+import type { ActivityRecord, UserRepository } from './user-repository';
+import {
+  creditAdjustmentSchema,
+  idempotencyKeySchema,
+  pageQuerySchema,
+  type Activity,
+  type ActivityPage,
+  type CreditAdjustmentInput,
+  type CreditAdjustmentResult,
+  type CreditPage,
+  type CreditTransaction,
+  type CreditTransactionRecord,
+  type PageQueryInput,
+  type UserStats,
+} from './ledger-schema';
 import {
   adminCreateSchema,
   adminPasswordSetSchema,
@@ -23,7 +37,10 @@ import {
   selfUpdateSchema,
   superAdminCreateSchema,
   superAdminUpdateSchema,
+  leadStatuses,
+  userStatuses,
   userTypeSchema,
+  userTypes,
   verifyEmailSchema,
   type LoginInput,
   type PasswordChangeInput,
@@ -359,6 +376,112 @@ export class UserService {
   }
 
   /**
+   * Adjusts a user's credits (admins on customers, super admins on anyone; SPEC 6). With an
+   * `idempotencyKey`, a retry of the same adjustment applies once and answers the first result.
+   * The balance never goes below zero (INSUFFICIENT_CREDITS), also under parallel spends.
+   */
+  async adjustCredits(actor: Actor, id: number, input: CreditAdjustmentInput, options: { idempotencyKey?: string | undefined } = {}): Promise<CreditAdjustmentResult> {
+    const { amount, reason } = parseInput(creditAdjustmentSchema, input);
+    const key = options.idempotencyKey === undefined ? undefined : parseInput(idempotencyKeySchema, options.idempotencyKey, 'The Idempotency-Key header is invalid');
+    return this.#applyCredits(id, amount, reason, key, actor);
+  }
+
+  /**
+   * Grants credits from a backend job (no HTTP, no actor).
+   *
+   * @example
+   * ```ts
+   * await service.grantCredits(userId, 100, 'Welcome bonus', { idempotencyKey: `welcome-${userId}` });
+   * ```
+   */
+  grantCredits(userId: number, amount: number, reason: string, options: { idempotencyKey?: string } = {}): Promise<CreditAdjustmentResult> {
+    const parsed = parseInput(creditAdjustmentSchema, { amount, reason });
+    if (parsed.amount < 0) throw new UserkitError('VALIDATION_ERROR', { detail: 'Grant a positive amount', errors: [{ path: 'amount', message: 'Must be positive', code: 'too_small' }] });
+    return this.#applyCredits(userId, parsed.amount, parsed.reason, options.idempotencyKey, undefined);
+  }
+
+  /**
+   * Spends credits from a backend job: INSUFFICIENT_CREDITS when the balance does not cover it.
+   *
+   * @example
+   * ```ts
+   * await service.spendCredits(userId, 5, 'Video render #812', { idempotencyKey: 'render-812' });
+   * ```
+   */
+  spendCredits(userId: number, amount: number, reason: string, options: { idempotencyKey?: string } = {}): Promise<CreditAdjustmentResult> {
+    const parsed = parseInput(creditAdjustmentSchema, { amount, reason });
+    if (parsed.amount < 0) throw new UserkitError('VALIDATION_ERROR', { detail: 'Spend a positive amount', errors: [{ path: 'amount', message: 'Must be positive', code: 'too_small' }] });
+    return this.#applyCredits(userId, -parsed.amount, parsed.reason, options.idempotencyKey, undefined);
+  }
+
+  /** The balance and the ledger of a user, newest first (self or admin). */
+  async listCredits(actor: Actor, id: number, query: PageQueryInput = {}): Promise<CreditPage> {
+    const page = parseInput(pageQuerySchema, query, 'The query has invalid parameters');
+    const target = await this.#loadTarget(this.repository, actor, id, 'credits.read');
+    const result = await this.repository.listCreditTransactions(id, page);
+    return { credits: target.credits, items: result.items.map(toPublicCreditTransaction), next_cursor: result.next_cursor };
+  }
+
+  /** The activity of a user, newest first (self or admin). */
+  async listActivity(actor: Actor, id: number, query: PageQueryInput = {}): Promise<ActivityPage> {
+    const page = parseInput(pageQuerySchema, query, 'The query has invalid parameters');
+    await this.#loadTarget(this.repository, actor, id, 'activity.read');
+    const result = await this.repository.listActivity(id, page);
+    return { items: result.items.map(toPublicActivity), next_cursor: result.next_cursor };
+  }
+
+  /** Totals, signups per day for the last 30 days, and credits in circulation (admins only). */
+  async stats(actor: Actor): Promise<UserStats> {
+    assertAllowed(authorizeCollection(actor, 'stats'));
+    const now = this.#clock.now();
+    const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    const day = 86_400_000;
+    const since = new Date(today - 29 * day);
+    const counts = await this.repository.countUsers(since);
+    const pick = <K extends string>(keys: readonly K[], map: Record<string, number>) => Object.fromEntries(keys.map((k) => [k, map[k] ?? 0])) as Record<K, number>;
+    return {
+      total: counts.total,
+      by_user_type: pick(userTypes, counts.byUserType),
+      by_status: pick(userStatuses, counts.byStatus),
+      by_lead_status: pick([...leadStatuses, 'none'] as const, counts.byLeadStatus),
+      email_verified: { verified: counts.verified, unverified: counts.total - counts.verified },
+      signups_per_day: Array.from({ length: 30 }, (_, i) => {
+        const date = new Date(since.getTime() + i * day).toISOString().slice(0, 10);
+        return { date, count: counts.signupsPerDay[date] ?? 0 };
+      }),
+      credits_in_circulation: counts.credits,
+    };
+  }
+
+  async #applyCredits(id: number, amount: number, reason: string, key: string | undefined, actor: Actor | undefined): Promise<CreditAdjustmentResult> {
+    const now = this.#clock.now();
+    return this.repository.transaction(async (tx) => {
+      // The row lock serialises every adjustment of this user: parallel spends are exact and a
+      // retried idempotency key is seen by the retry.
+      const target = actor ? await this.#loadTarget(tx, actor, id, 'credits.adjust', { lock: true }) : await tx.findById(id, { lock: true });
+      if (!target) throw new UserkitError('NOT_FOUND', { detail: 'No such user' });
+      if (key !== undefined) {
+        const previous = await tx.findCreditTransaction(id, key);
+        if (previous) {
+          if (previous.amount !== amount || previous.reason !== reason) {
+            throw new UserkitError('VALIDATION_ERROR', {
+              detail: 'This Idempotency-Key was used for a different adjustment',
+              errors: [{ path: 'Idempotency-Key', message: 'Already used for a different amount or reason', code: 'idempotency_key_reused' }],
+            });
+          }
+          return { credits: target.credits, transaction: toPublicCreditTransaction(previous) };
+        }
+      }
+      if (target.credits + amount < 0) throw new UserkitError('INSUFFICIENT_CREDITS', { detail: `The balance is ${target.credits}; it cannot go below zero` });
+      const balance = await tx.addCredits(id, amount, now);
+      if (balance === undefined) throw new UserkitError('NOT_FOUND', { detail: 'No such user' });
+      const transaction = await tx.insertCreditTransaction({ user_id: id, actor_id: actor?.id ?? null, amount, balance_after: balance, reason, idempotency_key: key ?? null, created_at: now });
+      await tx.appendActivity({ user_id: id, actor_id: actor?.id ?? null, action: 'credits_adjusted', changes: { credits: { old: target.credits, new: balance }, amount, reason }, created_at: now });
+      return { credits: balance, transaction: toPublicCreditTransaction(transaction) };
+    });
+  }
+
+  /**
    * Makes sure an active super admin exists (first start, CLI `create-admin`): creates one with
    * this email and password when there is none. Returns whether it created one.
    *
@@ -456,6 +579,14 @@ export class UserService {
       this.#onMailError(error);
     }
   }
+}
+
+function toPublicCreditTransaction(record: CreditTransactionRecord): CreditTransaction {
+  return { ...record, created_at: record.created_at.toISOString() };
+}
+
+function toPublicActivity(record: ActivityRecord): Activity {
+  return { ...record, created_at: record.created_at.toISOString() };
 }
 
 function preconditionFailed(): UserkitError {

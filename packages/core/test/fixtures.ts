@@ -15,6 +15,9 @@ import {
   type FindOptions,
   type ListUsersQuery,
   type Page,
+  type CreditTransactionRecord,
+  type NewCreditTransactionRecord,
+  type UserCounts,
   type NewActivityRecord,
   type NewUserRecord,
   type PasswordHasher,
@@ -111,6 +114,26 @@ export class RecordingRepository implements UserRepository {
 
   listActivity(userId: number, page: { cursor?: string | undefined; limit: number }): Promise<Page<ActivityRecord>> {
     return this.inner.listActivity(userId, page);
+  }
+
+  addCredits(id: number, delta: number, updatedAt: Date): Promise<number | undefined> {
+    return this.inner.addCredits(id, delta, updatedAt);
+  }
+
+  insertCreditTransaction(entry: NewCreditTransactionRecord): Promise<CreditTransactionRecord> {
+    return this.inner.insertCreditTransaction(entry);
+  }
+
+  findCreditTransaction(userId: number, idempotencyKey: string): Promise<CreditTransactionRecord | undefined> {
+    return this.inner.findCreditTransaction(userId, idempotencyKey);
+  }
+
+  listCreditTransactions(userId: number, page: { cursor?: string | undefined; limit: number }): Promise<Page<CreditTransactionRecord>> {
+    return this.inner.listCreditTransactions(userId, page);
+  }
+
+  countUsers(since: Date): Promise<UserCounts> {
+    return this.inner.countUsers(since);
   }
 
   ping(): Promise<void> {
