@@ -27,4 +27,5 @@ export default [
   project('client'),
   project('mock'),
   project('http', { testTimeout: 30_000, hookTimeout: 60_000, include: ['**/*.test.ts'] }, 'test/http'),
+  project('client-e2e', { testTimeout: 30_000, hookTimeout: 60_000, include: ['**/*.test.ts'] }, 'test/client'),
 ];

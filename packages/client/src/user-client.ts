@@ -21,7 +21,11 @@ type IfMatchOf<R> = R extends { headers: { ifMatch: true } }
 export type RouteInput<K extends RouteName> = ParamsOf<Route<K>> & QueryOf<Route<K>> & BodyOf<Route<K>> & IfMatchOf<Route<K>>;
 
 /** What a route's method resolves to. */
-export type RouteOutput<K extends RouteName> = Route<K>['success'] extends { schema: infer S extends z.ZodType } ? z.output<S> : void;
+export type RouteOutput<K extends RouteName> = Route<K>['success'] extends { schema: infer S extends z.ZodType }
+  ? z.output<S>
+  : Route<K>['success'] extends { media: readonly string[] }
+    ? Response
+    : void;
 
 /** Per-call options. */
 export interface CallOptions {
@@ -172,10 +176,13 @@ export function createUserClient(options: UserClientOptions): UserClient {
         throw apiError;
       }
       if (error instanceof KyTimeoutError) throw new TimeoutError(undefined, { cause: error });
+      // The caller aborted (maybe with a reason, e.g. AbortSignal.timeout): surface that, not "offline".
+      if (call.signal?.aborted) throw call.signal.reason;
       if (error instanceof Error && error.name === 'AbortError') throw error;
       if (error instanceof ConfigurationError) throw error;
       throw new NetworkError(undefined, { cause: error });
     }
+    if (spec.success.media) return response as RouteOutput<K>;
     if (response.status === 204 || !spec.success.schema) {
       if (spec.success.status === 204) return undefined as RouteOutput<K>;
       return (await response.json()) as RouteOutput<K>;

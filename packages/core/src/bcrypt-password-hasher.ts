@@ -3,16 +3,9 @@
  * by `needsRehash` so the service re-hashes them at the next login.
  */
 import bcrypt from 'bcryptjs';
+import { bcryptCost, bcryptHashPattern } from './bcrypt-hash';
 import type { PasswordHasher } from './password-hasher';
 
-/** The shape of a bcrypt hash: `$2a$`, `$2b$` or `$2y$`, a two-digit cost, 53 characters of salt and hash. */
-export const bcryptHashPattern = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
-
-/** The cost encoded in a bcrypt hash, or undefined when it is not one. */
-export function bcryptCost(hash: string): number | undefined {
-  const match = bcryptHashPattern.exec(hash);
-  return match ? Number(match[1]) : undefined;
-}
 
 export interface BcryptPasswordHasherOptions {
   /** Work factor, 10..31. Default 12. */

@@ -80,3 +80,7 @@ export {
   userStatsSchema,
 } from './ledger-schema';
 export type { Activity, ActivityPage, CreditAdjustmentInput, CreditAdjustmentResult, CreditPage, CreditTransaction, PageQueryInput, UserStats } from './ledger-schema';
+export { exportColumns, exportFormats, exportQuerySchema } from './user-export';
+export type { ExportFormat, ExportQueryInput } from './user-export';
+export { importContentTypes, importQuerySchema, importResultSchema } from './import-schema';
+export type { ImportQueryInput, ImportResult } from './import-schema';

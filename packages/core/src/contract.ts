@@ -3,7 +3,7 @@
  * what it answers. The handler, the adapters, the client, the mocks and the OpenAPI document
  * are all driven by this object. Browser-safe: schemas and data only.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ErrorCode } from './errors';
 import {
   activityPageSchema,
@@ -14,6 +14,8 @@ import {
   userStatsSchema,
 } from './ledger-schema';
 import { listUsersQuerySchema } from './list-query-schema';
+import { exportQuerySchema } from './user-export';
+import { importContentTypes, importQuerySchema, importResultSchema } from './import-schema';
 import {
   adminPasswordSetSchema,
   loginSchema,
@@ -47,6 +49,8 @@ export interface RouteSpec {
   query?: z.ZodType;
   /** The JSON request body (validated by the service, which knows the actor). */
   body?: z.ZodType;
+  /** A non-JSON request body streamed to the operation (imports), with its media types. */
+  upload?: { media: readonly string[] };
   /** Request headers the route reads. */
   headers?: { ifMatch?: boolean; idempotencyKey?: boolean };
   /**
@@ -64,6 +68,8 @@ export interface RouteSpec {
     etag?: boolean;
     /** Answered with a `Location` of the created user. */
     location?: boolean;
+    /** Non-JSON answers: the media types the body may have (streamed). */
+    media?: readonly string[];
   };
   /** The error codes this route can answer with, besides INTERNAL_ERROR and SERVICE_UNAVAILABLE. */
   errors: readonly ErrorCode[];
@@ -194,6 +200,30 @@ export const contract = {
     description: 'Totals by user type, status, lead status and verification; signups per day for the last 30 days; credits in circulation.',
     success: { status: 200, schema: userStatsSchema },
     errors: [...signedIn],
+  }),
+  exportUsers: route({
+    method: 'GET',
+    path: '/users/export',
+    access: 'admin',
+    tag: 'users',
+    summary: 'Export users',
+    description: 'The list filters and sort, as CSV (`format=csv`, cells starting with = + - @ neutralised) or NDJSON (`format=ndjson`), streamed.',
+    query: exportQuerySchema,
+    success: { status: 200, media: ['text/csv', 'application/x-ndjson'] },
+    errors: ['VALIDATION_ERROR', ...signedIn],
+  }),
+  importUsers: route({
+    method: 'POST',
+    path: '/users/import',
+    access: 'admin',
+    tag: 'users',
+    summary: 'Import users',
+    description:
+      'CSV (header row of field names) or NDJSON; rows carry `password` or an existing bcrypt `password_hash`. All-or-nothing: a rejected import answers VALIDATION_ERROR whose `errors` carry `row`, and changes nothing. `dry_run=true` checks without writing.',
+    query: importQuerySchema,
+    upload: { media: importContentTypes },
+    success: { status: 200, schema: importResultSchema },
+    errors: ['VALIDATION_ERROR', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', ...signedIn, 'EMAIL_TAKEN', 'USERNAME_TAKEN'],
   }),
   getUser: route({
     method: 'GET',

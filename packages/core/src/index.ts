@@ -79,7 +79,8 @@ export type { Clock } from './clock';
 export { PasswordPolicy, maxPasswordBytes } from './password-policy';
 export type { PasswordPolicyOptions } from './password-policy';
 export { commonPasswords } from './common-passwords';
-export { BcryptPasswordHasher, bcryptCost, bcryptHashPattern } from './bcrypt-password-hasher';
+export { BcryptPasswordHasher } from './bcrypt-password-hasher';
+export { bcryptCost, bcryptHashPattern } from './bcrypt-hash';
 export type { BcryptPasswordHasherOptions } from './bcrypt-password-hasher';
 export { generateVerificationCode, hashVerificationCode, timingSafeEqualString } from './verification-code';
 export { fieldErrorsOf, isPlainObject, parseInput, requireObject } from './validation';
@@ -141,3 +142,10 @@ export type {
   UserCounts,
   UserStats,
 } from './ledger-schema';
+export { csvCell, csvLine, exportColumns, exportContentTypes, exportFormats, exportQuerySchema, formatExport } from './user-export';
+export type { ExportFormat, ExportQuery, ExportQueryInput } from './user-export';
+export { toFetchBody } from './response-body';
+export { defaultImportLimits, exportOnlyColumns, importContentTypes, importQuerySchema, importResultSchema, importRowSchema } from './import-schema';
+export type { ImportContentType, ImportLimits, ImportQuery, ImportQueryInput, ImportResult, ImportRow } from './import-schema';
+export { parseImport } from './user-import';
+export type { RawRow } from './user-import';

@@ -2,7 +2,7 @@
  * Schemas of the credits ledger, the activity log and the statistics (SPEC 3, 5), and the
  * records repositories return for them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { leadStatuses, userStatuses, userTypes } from './user-schema';
 
 const isoDate = z.iso.datetime({ offset: true });

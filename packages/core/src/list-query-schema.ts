@@ -1,7 +1,7 @@
 /**
  * The list query of GET /api/users (SPEC 5): search, filters, sort whitelist, keyset cursor.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { leadStatusSchema, userStatusSchema, userTypeSchema } from './user-schema';
 
 export const sortKeys = ['created_at', 'updated_at', 'last_login', 'name', 'email', 'credits'] as const;

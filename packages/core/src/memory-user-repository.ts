@@ -135,6 +135,24 @@ export class MemoryUserRepository implements UserRepository {
     });
   }
 
+  findByEmails(emails: readonly string[]): Promise<UserRecord[]> {
+    const wanted = new Set(emails.map(lower));
+    return this.#run((state) => [...state.users.values()].filter((u) => wanted.has(u.email)).map(clone));
+  }
+
+  findByUsernames(usernames: readonly string[]): Promise<UserRecord[]> {
+    const wanted = new Set(usernames.map(lower));
+    return this.#run((state) => [...state.users.values()].filter((u) => u.username !== null && wanted.has(lower(u.username))).map(clone));
+  }
+
+  async insertMany(users: readonly NewUserRecord[]): Promise<UserRecord[]> {
+    return this.transaction(async (tx) => {
+      const out: UserRecord[] = [];
+      for (const user of users) out.push(await tx.insert(user));
+      return out;
+    });
+  }
+
   update(id: number, patch: UserPatch, options: { expectedVersion?: number } = {}): Promise<UserRecord | undefined> {
     return this.#run((state) => {
       const current = state.users.get(id);
@@ -173,6 +191,22 @@ export class MemoryUserRepository implements UserRepository {
         total: matching.length,
       };
     });
+  }
+
+  async appendActivities(entries: readonly NewActivityRecord[]): Promise<void> {
+    await this.transaction(async (tx) => {
+      for (const entry of entries) await tx.appendActivity(entry);
+    });
+  }
+
+  async *scanUsers(query: Omit<ListUsersQuery, 'cursor' | 'limit'>, batchSize: number): AsyncIterable<UserRecord[]> {
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await this.list({ ...query, limit: batchSize, ...(cursor === undefined ? {} : { cursor }) });
+      if (page.items.length > 0) yield page.items;
+      if (page.next_cursor === null) return;
+      cursor = page.next_cursor;
+    }
   }
 
   appendActivity(entry: NewActivityRecord): Promise<ActivityRecord> {

@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document, generated from the contract with zod's JSON Schema output: nothing in
  * it is written by hand except the titles.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { contract, type RouteSpec } from './contract';
 import { errorStatus, errorTitles, type ErrorCode } from './errors';
 import { problemContentType, problemSchema } from './problem';
@@ -40,6 +40,7 @@ function responses(spec: RouteSpec): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
   const success: JsonSchema = { description: spec.summary };
   if (spec.success.schema) success['content'] = { 'application/json': { schema: toSchema(spec.success.schema, 'output') } };
+  else if (spec.success.media) success['content'] = Object.fromEntries(spec.success.media.map((type) => [type, { schema: { type: 'string' } }]));
   else if (spec.success.status !== 204) success['content'] = { 'application/json': { schema: {} } };
   const headers: Record<string, JsonSchema> = {};
   if (spec.success.etag) headers['ETag'] = { schema: { type: 'string' }, description: 'Version of the user, for If-Match' };
@@ -80,6 +81,7 @@ export function createOpenApiDocument(options: { serverUrl?: string; title?: str
       parameters: parameters(spec),
       responses: responses(spec),
     };
+    if (spec.upload) operation['requestBody'] = { required: true, content: Object.fromEntries(spec.upload.media.map((type) => [type, { schema: { type: 'string' } }])) };
     if (spec.body) operation['requestBody'] = { required: true, content: { 'application/json': { schema: toSchema(spec.body, 'input') } } };
     paths[path] = { ...paths[path], [spec.method.toLowerCase()]: operation };
   }

@@ -9,6 +9,8 @@ import { toPublicUser, type UserRecord } from './user-record';
 import type { UserService } from './user-service';
 import type { PageQueryInput } from './ledger-schema';
 import type { ListUsersQueryInput } from './list-query-schema';
+import type { ExportQueryInput } from './user-export';
+import type { ImportLimits, ImportQueryInput } from './import-schema';
 
 /** What an operation gets. */
 export interface OperationContext {
@@ -19,7 +21,10 @@ export interface OperationContext {
   params: { id?: number };
   query: Record<string, string | string[]>;
   body: unknown;
+  /** The raw body of an upload route (imports). */
+  upload: AsyncIterable<Uint8Array | string> | undefined;
   header(name: string): string | undefined;
+  importLimits: Partial<ImportLimits>;
   openapi(): unknown;
   ready(): Promise<Record<string, string>>;
 }
@@ -28,6 +33,8 @@ export interface OperationContext {
 export interface OperationResult {
   body?: unknown;
   status?: number;
+  /** A streamed, non-JSON body and its media type. */
+  stream?: { contentType: string; chunks: AsyncIterable<string>; filename?: string };
 }
 
 type Operation = (ctx: OperationContext) => Promise<OperationResult>;
@@ -37,6 +44,8 @@ const signedIn = (ctx: OperationContext): UserRecord => {
   return ctx.actor;
 };
 const id = (ctx: OperationContext): number => ctx.params.id as number;
+
+async function* emptyBody(): AsyncGenerator<Uint8Array> {}
 
 /** One operation per route; TypeScript checks that none is missing. */
 export const operations: Record<RouteName, Operation> = {
@@ -67,6 +76,13 @@ export const operations: Record<RouteName, Operation> = {
     await ctx.service.changePassword(signedIn(ctx), id(ctx), ctx.body as never);
     return {};
   },
+  exportUsers: async (ctx) => {
+    const { format, contentType, chunks } = await ctx.service.exportUsers(signedIn(ctx), ctx.query as ExportQueryInput);
+    return { stream: { contentType, chunks, filename: `users.${format === 'csv' ? 'csv' : 'ndjson'}` } };
+  },
+  importUsers: async (ctx) => ({
+    body: await ctx.service.importUsers(signedIn(ctx), ctx.upload ?? emptyBody(), ctx.header('content-type'), ctx.query as ImportQueryInput, ctx.importLimits),
+  }),
   stats: async (ctx) => ({ body: await ctx.service.stats(signedIn(ctx)) }),
   adjustCredits: async (ctx) => ({
     body: await ctx.service.adjustCredits(signedIn(ctx), id(ctx), ctx.body as never, { idempotencyKey: ctx.header('idempotency-key') }),

@@ -46,7 +46,8 @@ export class PasswordPolicy {
    * Returns the normalised password, or throws WEAK_PASSWORD with a message saying which rule failed.
    * The byte length is checked on the raw string first, so an oversized input costs nothing more.
    */
-  check(password: string, email?: string | null): string {
+  check(password: string, email?: string | null, path = 'password'): string {
+    const weak = (detail: string) => weakPassword(detail, path);
     // Refuse obviously oversized input before normalising it (NFKC may shrink decomposed input,
     // so the cheap bound is generous; the exact byte check follows on the normalised form).
     if (password.length > maxPasswordBytes * 4) throw weak(`Password must be at most ${maxPasswordBytes} bytes`);
@@ -60,6 +61,6 @@ export class PasswordPolicy {
   }
 }
 
-function weak(detail: string): UserkitError {
-  return new UserkitError('WEAK_PASSWORD', { detail, errors: [{ path: 'password', message: detail, code: 'weak_password' }] });
+function weakPassword(detail: string, path: string): UserkitError {
+  return new UserkitError('WEAK_PASSWORD', { detail, errors: [{ path, message: detail, code: 'weak_password' }] });
 }

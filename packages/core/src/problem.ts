@@ -1,7 +1,7 @@
 /**
  * RFC 9457 problem details: the body of every error response (SPEC 4).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorCodes, errorStatus, errorTitles, type ErrorCode, type FieldError, type UserkitError } from './errors';
 
 /** The `type` URI of a code. */

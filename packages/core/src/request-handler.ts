@@ -10,6 +10,8 @@ import { UserkitError, errorStatus, isUserkitError } from './errors';
 import { userEtag } from './etag';
 import type { JwtTokens } from './jwt-tokens';
 import { createOpenApiDocument } from './openapi-document';
+import { defaultImportLimits, type ImportLimits } from './import-schema';
+import { importContentType } from './user-import';
 import { operations } from './operations';
 import { problemContentType, toProblem } from './problem';
 import { RateLimiter } from './rate-limiter';
@@ -36,8 +38,8 @@ export interface CoreRequest {
 export interface CoreResponse {
   status: number;
   headers: Record<string, string>;
-  /** Serialised body, or null for none. */
-  body: string | null;
+  /** Serialised body, a stream of text chunks (exports), or null for none. */
+  body: string | AsyncIterable<string> | null;
 }
 
 export interface UserkitHandlerOptions {
@@ -50,8 +52,10 @@ export interface UserkitHandlerOptions {
   basePath?: string;
   /** Serve requests whose Host starts with `api.` at the root as if under `basePath` (SPEC 8). Default true. */
   apiHost?: boolean;
-  /** Largest accepted body in bytes. Default 1 MiB. */
+  /** Largest accepted JSON body in bytes. Default 1 MiB. */
   bodyLimit?: number;
+  /** Limits of `POST /users/import` (bytes, rows, reported errors). Default 64 MiB, 200 000 rows. */
+  importLimits?: Partial<ImportLimits>;
   rateLimitStore?: RateLimitStore;
   rateLimits?: Partial<RateLimits>;
   /** Take the client address from `X-Forwarded-For` (only behind a proxy you run). Default false. */
@@ -119,7 +123,8 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
   async function handle(request: CoreRequest): Promise<CoreResponse | undefined> {
     const url = new URL(request.url, 'http://localhost');
     let pathname = url.pathname;
-    const host = request.header('host') ?? '';
+    // Fetch-style requests (msw, some runtimes) carry the host only in an absolute URL.
+    const host = request.header('host') ?? (/^https?:\/\//i.test(request.url) ? url.host : '');
     if (apiHost && /^api\./i.test(host) && pathname !== basePath && !pathname.startsWith(`${basePath}/`)) pathname = `${basePath}${pathname === '/' ? '' : pathname}`;
     if (pathname !== basePath && !pathname.startsWith(`${basePath}/`)) return undefined;
     const relative = pathname.slice(basePath.length) || '/';
@@ -140,6 +145,13 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
       const groups = route.pattern.exec(relative)?.groups ?? {};
       const params = spec.params ? parseInput(spec.params, groups, 'The path has invalid parameters') : {};
       const body = spec.body ? await readJsonBody(request, bodyLimit) : undefined;
+      let upload: AsyncIterable<Uint8Array | string> | undefined;
+      if (spec.upload) {
+        importContentType(request.header('content-type'));
+        const maxBytes = options.importLimits?.maxBytes ?? defaultImportLimits.maxBytes;
+        if (Number(request.header('content-length') ?? 0) > maxBytes) throw new UserkitError('PAYLOAD_TOO_LARGE', { detail: `The import is larger than ${maxBytes} bytes` });
+        upload = (request.body ?? undefined) as AsyncIterable<Uint8Array | string> | undefined;
+      }
       const context = {
         service: options.service,
         tokens: options.tokens,
@@ -147,6 +159,8 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         params,
         query: queryObject(url.searchParams),
         body,
+        upload,
+        importLimits: options.importLimits ?? {},
         header: request.header,
         openapi: document,
         ready,
@@ -155,6 +169,11 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
       const result = spec.rateLimit
         ? await limiter.run(spec.rateLimit, { email: emailOf(body), address: clientAddress(request, options.trustProxy ?? false) }, run)
         : await run();
+      if (result.stream) {
+        const headers: Record<string, string> = { ...baseHeaders, 'content-type': result.stream.contentType };
+        if (result.stream.filename) headers['content-disposition'] = `attachment; filename="${result.stream.filename}"`;
+        return { status: result.status ?? spec.success.status, headers, body: method === 'HEAD' ? null : result.stream.chunks };
+      }
       return successResponse(spec, basePath, result.status ?? spec.success.status, result.body, method === 'HEAD');
     } catch (error) {
       if (isUserkitError(error)) return problemResponse(error);
@@ -167,7 +186,11 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
 }
 
 async function readJsonBody(request: CoreRequest, limit: number): Promise<unknown> {
-  if (request.parsedBody) return request.parsedBody.value;
+  if (request.parsedBody) {
+    // The host framework read the body; its declared length still counts against our limit.
+    if (Number(request.header('content-length') ?? 0) > limit) throw new UserkitError('PAYLOAD_TOO_LARGE', { detail: `The body is larger than ${limit} bytes` });
+    return request.parsedBody.value;
+  }
   assertJson(request.header('content-type'));
   return parseJson(await readBody(request.body, limit, request.header('content-length')));
 }

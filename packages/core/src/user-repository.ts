@@ -58,6 +58,18 @@ export interface UserRepository {
    */
   insert(user: NewUserRecord): Promise<UserRecord>;
 
+  /** Users (live or soft-deleted: their emails stay reserved) with any of these emails (lower-cased). */
+  findByEmails(emails: readonly string[]): Promise<UserRecord[]>;
+
+  /** Users (live or soft-deleted) with any of these usernames, compared case-insensitively. */
+  findByUsernames(usernames: readonly string[]): Promise<UserRecord[]>;
+
+  /**
+   * Inserts many users at once (the import), with the semantics of {@link insert} for each; the
+   * whole call fails on the first uniqueness violation. Returns them in the order given.
+   */
+  insertMany(users: readonly NewUserRecord[]): Promise<UserRecord[]>;
+
   /**
    * Applies `patch` to a live (not deleted) user and bumps `version` by one.
    * With `expectedVersion`, only when the stored version equals it.
@@ -79,8 +91,17 @@ export interface UserRepository {
    */
   list(query: ListUsersQuery): Promise<UserPage<UserRecord>>;
 
+  /**
+   * Every live user matching the filters of `query`, in its sort order, in batches of at most
+   * `batchSize` rows (keyset-paginated under the hood: memory stays constant however many rows).
+   */
+  scanUsers(query: Omit<ListUsersQuery, 'cursor' | 'limit'>, batchSize: number): AsyncIterable<UserRecord[]>;
+
   /** Appends an entry to the activity log. */
   appendActivity(entry: NewActivityRecord): Promise<ActivityRecord>;
+
+  /** Appends many entries at once (the import). */
+  appendActivities(entries: readonly NewActivityRecord[]): Promise<void>;
 
   /**
    * The activity of one user, newest first (by id), `limit` entries after `cursor` (opaque, made

@@ -2,7 +2,7 @@
  * zod schemas for users (SPEC 3, 4, 6) and the types inferred from them. Every message is written
  * for a person reading a form.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const userTypes = ['admin', 'customer'] as const;
 export const userStatuses = ['active', 'inactive', 'pending', 'suspended'] as const;

@@ -6,7 +6,8 @@
 import bcrypt from 'bcryptjs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { codeOf, createHarness, deferred, errorOf, expectPublicUser, fakeHash, FakeHasher, startTime, type Harness } from '../test/fixtures';
-import { BcryptPasswordHasher, bcryptCost } from './bcrypt-password-hasher';
+import { bcryptCost } from './bcrypt-hash';
+import { BcryptPasswordHasher } from './bcrypt-password-hasher';
 import type { UserkitError } from './errors';
 import { hashVerificationCode } from './verification-code';
 

@@ -4,14 +4,17 @@
  */
 import { BcryptPasswordHasher } from './bcrypt-password-hasher';
 import { systemClock, type Clock } from './clock';
-import { UserkitError } from './errors';
+import { UserkitError, isUserkitError, type FieldError } from './errors';
 import { listUsersQuerySchema, type ListUsersQueryInput, type UserPage } from './list-query-schema';
 import type { Mailer } from './mailer';
 import type { PasswordHasher } from './password-hasher';
 import { PasswordPolicy, maxPasswordBytes, type PasswordPolicyOptions } from './password-policy';
 import { assertAllowed, authorize, authorizeCollection, authorizeFields, relationOf, type PolicyActor, type TargetAction } from './role-policy';
 import { isActiveSuperAdmin, toPublicUser, type NewUserRecord, type UserPatch, type UserRecord } from './user-record';
-import type { ActivityRecord, UserRepository } from './user-repository';
+import type { ActivityRecord, NewActivityRecord, UserRepository } from './user-repository';
+import { defaultImportLimits, importQuerySchema, importRowSchema, type ImportLimits, type ImportQueryInput, type ImportResult, type ImportRow } from './import-schema';
+import { importContentType, importRejected, parseImport } from './user-import';
+import { exportContentTypes, exportQuerySchema, formatExport, type ExportFormat, type ExportQueryInput } from './user-export';
 import {
   creditAdjustmentSchema,
   idempotencyKeySchema,
@@ -52,7 +55,7 @@ import {
   type UserUpdateInput,
   type VerifyEmailInput,
 } from './user-schema';
-import { parseInput, requireObject } from './validation';
+import { fieldErrorsOf, parseInput, requireObject } from './validation';
 import { generateVerificationCode, hashVerificationCode, timingSafeEqualString } from './verification-code';
 
 /** The caller of a service method: the signed-in user as loaded for this request. */
@@ -357,13 +360,13 @@ export class UserService {
     let newPassword: string;
     if (decision.passwordMode === 'with-current') {
       const body = parseInput(selfPasswordChangeSchema, input);
-      newPassword = this.passwordPolicy.check(body.new_password, target.email);
+      newPassword = this.passwordPolicy.check(body.new_password, target.email, 'new_password');
       const current = body.current_password.length > maxPasswordBytes * 4 ? '' : this.passwordPolicy.normalize(body.current_password);
       if (!(await this.#hasher.verify(current, target.password_hash))) {
         throw new UserkitError('INVALID_CURRENT_PASSWORD', { detail: 'The current password is wrong' });
       }
     } else {
-      newPassword = this.passwordPolicy.check(parseInput(adminPasswordSetSchema, input).new_password, target.email);
+      newPassword = this.passwordPolicy.check(parseInput(adminPasswordSetSchema, input).new_password, target.email, 'new_password');
     }
     const passwordHash = await this.#hasher.hash(newPassword);
     const now = this.#clock.now();
@@ -479,6 +482,162 @@ export class UserService {
       await tx.appendActivity({ user_id: id, actor_id: actor?.id ?? null, action: 'credits_adjusted', changes: { credits: { old: target.credits, new: balance }, amount, reason }, created_at: now });
       return { credits: balance, transaction: toPublicCreditTransaction(transaction) };
     });
+  }
+
+  /**
+   * Exports the users matching the list filters as CSV or NDJSON (admins only). Validation and
+   * authorisation happen before the first chunk; the chunks then stream from keyset batches.
+   */
+  async exportUsers(actor: Actor, query: ExportQueryInput): Promise<{ format: ExportFormat; contentType: string; chunks: AsyncIterable<string> }> {
+    assertAllowed(authorizeCollection(actor, 'export'));
+    const { format, ...filters } = parseInput(exportQuerySchema, query, 'The query has invalid parameters');
+    return { format, contentType: exportContentTypes[format], chunks: formatExport(this.repository.scanUsers(filters, 1000), format) };
+  }
+
+  /**
+   * Imports users from CSV or NDJSON (admins; only a super admin imports admins). Every row is
+   * checked before anything is written; any bad row rejects the whole import with
+   * VALIDATION_ERROR listing each row's errors, and nothing changes. Rows carry `password`
+   * (checked and hashed) or an existing bcrypt `password_hash` (stored as is).
+   */
+  async importUsers(
+    actor: Actor,
+    source: AsyncIterable<Uint8Array | string>,
+    contentType: string | undefined,
+    query: ImportQueryInput = {},
+    limits: Partial<ImportLimits> = {},
+  ): Promise<ImportResult> {
+    assertAllowed(authorizeCollection(actor, 'import'));
+    const type = importContentType(contentType);
+    const options = parseInput(importQuerySchema, query, 'The query has invalid parameters');
+    const limit = { ...defaultImportLimits, ...limits };
+    const errors: FieldError[] = [];
+    const rowError = (row: number, path: string, message: string, code: string) => errors.push({ row, path, message, code });
+    const rows: { row: number; data: ImportRow }[] = [];
+    const emails = new Map<string, number>();
+    const usernames = new Map<string, number>();
+
+    for await (const raw of parseImport(source, type, limit)) {
+      if (errors.length >= limit.maxErrors) break;
+      const decision = authorizeCollection(actor, 'create', Object.keys(raw.values));
+      if (!decision.allow) {
+        for (const field of decision.fields ?? []) rowError(raw.row, field, 'You may not set this field', 'field_not_allowed');
+        continue;
+      }
+      const parsed = importRowSchema.safeParse(raw.values);
+      if (!parsed.success) {
+        for (const e of fieldErrorsOf(parsed.error)) rowError(raw.row, e.path, e.message, e.code);
+        continue;
+      }
+      const data = parsed.data;
+      const type_ = data.user_type ?? 'customer';
+      if (data.is_super_admin && type_ !== 'admin') rowError(raw.row, 'is_super_admin', 'Only admins can be super admins', 'custom');
+      if (type_ === 'admin' && (data.lead_status != null || data.notes != null)) rowError(raw.row, 'lead_status', 'Lead status and notes exist only on customers', 'field_not_allowed');
+      const firstEmail = emails.get(data.email);
+      if (firstEmail !== undefined) rowError(raw.row, 'email', `Same email as row ${firstEmail}`, 'duplicate');
+      else emails.set(data.email, raw.row);
+      if (data.username) {
+        const key = data.username.toLowerCase();
+        const first = usernames.get(key);
+        if (first !== undefined) rowError(raw.row, 'username', `Same username as row ${first}`, 'duplicate');
+        else usernames.set(key, raw.row);
+      }
+      if (data.password !== undefined) {
+        try {
+          data.password = this.passwordPolicy.check(data.password, data.email);
+        } catch (error) {
+          if (!isUserkitError(error)) throw error;
+          rowError(raw.row, 'password', error.detail, 'weak_password');
+        }
+      }
+      rows.push({ row: raw.row, data });
+    }
+    if (errors.length > 0) throw importRejected(errors, limit.maxErrors);
+
+    const existing = new Map<string, UserRecord>();
+    for (let i = 0; i < rows.length; i += 1000) {
+      for (const user of await this.repository.findByEmails(rows.slice(i, i + 1000).map((r) => r.data.email))) existing.set(user.email, user);
+    }
+    const creates: { row: number; data: ImportRow }[] = [];
+    const updates: { row: number; data: ImportRow; target: UserRecord }[] = [];
+    let skipped = 0;
+    for (const entry of rows) {
+      const target = existing.get(entry.data.email);
+      if (!target) {
+        if (entry.data.password === undefined && entry.data.password_hash === undefined) rowError(entry.row, 'password', 'A new user needs password or password_hash', 'required');
+        creates.push(entry);
+      } else if (options.on_conflict === 'skip') skipped++;
+      else if (options.on_conflict === 'error' || target.deleted_at !== null) rowError(entry.row, 'email', 'A user with this email already exists', 'email_taken');
+      else {
+        const { email: _email, password: _password, password_hash: _hash, ...fields } = entry.data;
+        const decision = authorizeFields(actor, target, Object.keys(fields), fields.user_type ?? target.user_type);
+        if (!decision.allow) rowError(entry.row, (decision.fields ?? ['email'])[0] ?? 'email', 'You may not change this user', 'forbidden');
+        else updates.push({ ...entry, target });
+      }
+    }
+    const newUsernames = creates.flatMap((c) => (c.data.username ? [c.data.username] : []));
+    for (let i = 0; i < newUsernames.length; i += 1000) {
+      for (const user of await this.repository.findByUsernames(newUsernames.slice(i, i + 1000))) {
+        const row = usernames.get((user.username ?? '').toLowerCase());
+        if (row !== undefined && existing.get(user.email) === undefined) rowError(row, 'username', 'This username is already in use', 'username_taken');
+      }
+    }
+    if (errors.length > 0) throw importRejected(errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)), limit.maxErrors);
+    const result = { created: creates.length, updated: updates.length, skipped, dry_run: options.dry_run, errors: [] };
+    if (options.dry_run) return result;
+
+    const hashes = await this.#hashAll([...creates, ...updates].map((r) => r.data.password));
+    const now = this.#clock.now();
+    await this.repository.transaction(async (tx) => {
+      const values: NewUserRecord[] = creates.map(({ data }, i) => {
+        const { password: _password, password_hash, ...fields } = data;
+        return {
+          ...stripUndefined(fields),
+          email: data.email,
+          user_type: data.user_type ?? 'customer',
+          is_super_admin: data.is_super_admin ?? false,
+          status: data.status ?? 'active',
+          email_verified: data.email_verified ?? false,
+          password_hash: hashes[i] ?? (password_hash as string),
+          created_at: now,
+          updated_at: now,
+        };
+      });
+      const created: UserRecord[] = [];
+      for (let i = 0; i < values.length; i += 1000) created.push(...(await tx.insertMany(values.slice(i, i + 1000))));
+      const activity: NewActivityRecord[] = created.map((user) => ({ user_id: user.id, actor_id: actor.id, action: 'imported', changes: null, created_at: now }));
+      for (const [i, { data, target }] of updates.entries()) {
+        const { email: _email, password: _password, password_hash, ...fields } = data;
+        const patch: UserPatch = { ...stripUndefined(fields), updated_at: now };
+        const hash = hashes[creates.length + i] ?? password_hash;
+        if (hash !== undefined) Object.assign(patch, { password_hash: hash, token_version: target.token_version + 1 });
+        if (patch.user_type === 'admin') Object.assign(patch, { lead_status: null, notes: null });
+        if (patch.user_type === 'customer') patch.is_super_admin = false;
+        const next = { ...target, ...patch } as UserRecord;
+        await this.#guardLastSuperAdmin(tx, target, next);
+        if ('status' in patch || 'user_type' in patch || 'is_super_admin' in patch) patch.token_version = target.token_version + 1;
+        const updated = await tx.update(target.id, patch);
+        if (!updated) throw new UserkitError('PRECONDITION_FAILED', { detail: `User ${target.email} changed during the import; try again` });
+        activity.push({ user_id: target.id, actor_id: actor.id, action: 'imported', changes: diff(target, updated), created_at: now });
+      }
+      for (let i = 0; i < activity.length; i += 1000) await tx.appendActivities(activity.slice(i, i + 1000));
+    });
+    return result;
+  }
+
+  /** Hashes the given passwords (undefined stays undefined), a few at a time. */
+  async #hashAll(passwords: (string | undefined)[]): Promise<(string | undefined)[]> {
+    const out: (string | undefined)[] = new Array(passwords.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < passwords.length) {
+        const i = next++;
+        const password = passwords[i];
+        out[i] = password === undefined ? undefined : await this.#hasher.hash(password);
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+    return out;
   }
 
   /**

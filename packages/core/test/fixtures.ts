@@ -112,6 +112,27 @@ export class RecordingRepository implements UserRepository {
     return record;
   }
 
+  findByEmails(emails: readonly string[]): Promise<UserRecord[]> {
+    return this.inner.findByEmails(emails);
+  }
+
+  findByUsernames(usernames: readonly string[]): Promise<UserRecord[]> {
+    return this.inner.findByUsernames(usernames);
+  }
+
+  insertMany(users: readonly NewUserRecord[]): Promise<UserRecord[]> {
+    return this.inner.insertMany(users);
+  }
+
+  async appendActivities(entries: readonly NewActivityRecord[]): Promise<void> {
+    await this.inner.appendActivities(entries);
+    for (const entry of entries) (this.#pending ?? this.#log).push({ ...entry, id: 0 });
+  }
+
+  scanUsers(query: Omit<ListUsersQuery, 'cursor' | 'limit'>, batchSize: number): AsyncIterable<UserRecord[]> {
+    return this.inner.scanUsers(query, batchSize);
+  }
+
   listActivity(userId: number, page: { cursor?: string | undefined; limit: number }): Promise<Page<ActivityRecord>> {
     return this.inner.listActivity(userId, page);
   }

@@ -3,6 +3,7 @@
  * or not the host app installed `express.json()` before it. Nothing about a route lives here.
  */
 import { createUserkitHandler, type UserkitHandler, type UserkitHandlerOptions } from '@userkit/core';
+import { Readable } from 'node:stream';
 import type { Request, RequestHandler } from 'express';
 
 /** True when a body parser already consumed and parsed the stream (body-parser marks it `_body`). */
@@ -37,7 +38,9 @@ export function userkitMiddleware(handler: UserkitHandler): RequestHandler {
       .then((response) => {
         if (!response) return next();
         res.writeHead(response.status, response.headers);
-        res.end(response.body ?? undefined);
+        if (response.body === null || typeof response.body === 'string') return void res.end(response.body ?? undefined);
+        // A streamed export: pipe with backpressure; a failure mid-stream ends the connection.
+        Readable.from(response.body).on('error', (error) => res.destroy(error)).pipe(res);
       })
       .catch(next);
   };

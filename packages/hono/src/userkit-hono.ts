@@ -2,7 +2,7 @@
  * The Hono adapter: translates between Hono and core's framework-free handler. Nothing about a
  * route lives here.
  */
-import { createUserkitHandler, type UserkitHandler, type UserkitHandlerOptions } from '@userkit/core';
+import { createUserkitHandler, toFetchBody, type UserkitHandler, type UserkitHandlerOptions } from '@userkit/core';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 
 export interface UserkitHonoOptions {
@@ -36,7 +36,7 @@ export function userkitMiddleware(handler: UserkitHandler, options: UserkitHonoO
       remoteAddress: address(c),
     });
     if (!response) return next();
-    return new Response(response.body, { status: response.status, headers: response.headers });
+    return new Response(toFetchBody(response.body), { status: response.status, headers: response.headers });
   };
 }
 

@@ -8,6 +8,7 @@ import {
   MemoryUserRepository,
   UserService,
   createUserkitHandler,
+  toFetchBody,
   type NewUserRecord,
   type PasswordHasher,
   type User,
@@ -99,7 +100,7 @@ export function createMockApi(options: MockApiOptions): MockApi {
           remoteAddress: '127.0.0.1',
         });
         if (!response) return undefined;
-        return new HttpResponse(response.body, { status: response.status, headers: response.headers });
+        return new HttpResponse(toFetchBody(response.body), { status: response.status, headers: response.headers });
       }),
     );
   }

@@ -1,0 +1,60 @@
+/**
+ * Schemas and limits of the user import (browser-safe; the parser lives in `user-import.ts`).
+ */
+import * as z from 'zod';
+import { bcryptHashPattern } from './bcrypt-hash';
+import { superAdminCreateSchema } from './user-schema';
+
+export const importContentTypes = ['text/csv', 'application/x-ndjson'] as const;
+export type ImportContentType = (typeof importContentTypes)[number];
+
+const booleanParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { error: 'Use true or false' });
+
+/** The import query. */
+export const importQuerySchema = z.strictObject(
+  {
+    dry_run: booleanParam.default(false),
+    on_conflict: z.enum(['error', 'skip', 'update'], { error: 'on_conflict must be error, skip or update' }).default('error'),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `Unknown parameter: ${issue.keys.join(', ')}` : undefined) },
+);
+export type ImportQueryInput = z.input<typeof importQuerySchema>;
+export type ImportQuery = z.output<typeof importQuerySchema>;
+
+/** One row: the create fields, with `password` (hashed here) or an existing bcrypt `password_hash`. */
+export const importRowSchema = superAdminCreateSchema
+  .extend({
+    password: superAdminCreateSchema.shape.password.optional(),
+    password_hash: z
+      .string({ error: 'password_hash must be text' })
+      .regex(bcryptHashPattern, { error: 'password_hash must be a bcrypt hash (versions 2a, 2b or 2y)' })
+      .optional(),
+  })
+  .refine((row) => !(row.password !== undefined && row.password_hash !== undefined), { error: 'Give password or password_hash, not both', path: ['password'] });
+export type ImportRow = z.output<typeof importRowSchema>;
+
+/** The answer of an import. */
+export const importResultSchema = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  skipped: z.number().int(),
+  dry_run: z.boolean(),
+  errors: z.array(z.object({ row: z.number().int(), path: z.string(), message: z.string(), code: z.string() })),
+});
+export type ImportResult = z.infer<typeof importResultSchema>;
+
+/** Limits of one import. */
+export interface ImportLimits {
+  /** Largest body in bytes. Default 64 MiB. */
+  maxBytes: number;
+  /** Most data rows. Default 200 000. */
+  maxRows: number;
+  /** Most row errors reported (the import is refused either way). Default 1 000. */
+  maxErrors: number;
+}
+
+export const defaultImportLimits: ImportLimits = { maxBytes: 64 * 1024 * 1024, maxRows: 200_000, maxErrors: 1000 };
+
+/** Columns an export writes that an import ignores (they are the system's to set). */
+export const exportOnlyColumns = new Set(['id', 'credits', 'created_at', 'updated_at', 'last_login', 'is_authenticated']);
+
