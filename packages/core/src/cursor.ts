@@ -18,9 +18,11 @@ export function decodeCursor(cursor: string, sort: string): { value: CursorValue
     const b64 = cursor.replace(/-/g, '+').replace(/_/g, '/');
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));
-    if (Array.isArray(parsed) && parsed.length === 3 && parsed[0] === sort && Number.isInteger(parsed[2])) {
+    // Only positions a page could have made: ids and numeric keys within PostgreSQL's integer range.
+    const int4 = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= -2_147_483_648 && (n as number) <= 2_147_483_647;
+    if (Array.isArray(parsed) && parsed.length === 3 && parsed[0] === sort && int4(parsed[2]) && parsed[2] > 0) {
       const value = parsed[1] as unknown;
-      if (value === null || typeof value === 'string' || typeof value === 'number') return { value, id: parsed[2] as number };
+      if (value === null || (typeof value === 'string' && value.length <= 1000 && !value.includes('\0')) || int4(value)) return { value, id: parsed[2] as number };
     }
   } catch {
     // fall through

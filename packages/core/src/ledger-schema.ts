@@ -16,7 +16,7 @@ export const creditAdjustmentSchema = z.strictObject(
       .min(-1_000_000_000, { error: 'Amount is too small' })
       .max(1_000_000_000, { error: 'Amount is too large' })
       .refine((n) => n !== 0, { error: 'Amount must not be zero' }),
-    reason: z.string({ error: 'Reason is required' }).trim().min(1, { error: 'Reason is required' }).max(500, { error: 'Reason must be at most 500 characters' }),
+    reason: z.string({ error: 'Reason is required' }).trim().min(1, { error: 'Reason is required' }).max(500, { error: 'Reason must be at most 500 characters' }).regex(/^[^\0]*$/, { error: 'Reason must not contain NUL characters' }),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `Unknown field: ${issue.keys.join(', ')}` : undefined) },
 );

@@ -18,7 +18,12 @@ const dateParam = z.iso
 /** Query of the user list and export. Unknown parameters are rejected. */
 export const listUsersQuerySchema = z.strictObject(
   {
-    q: z.string().trim().max(200, { error: 'Search text must be at most 200 characters' }).optional(),
+    q: z
+      .string()
+      .trim()
+      .max(200, { error: 'Search text must be at most 200 characters' })
+      .regex(/^[^\0]*$/, { error: 'Search text must not contain NUL characters' })
+      .optional(),
     user_type: userTypeSchema.optional(),
     status: userStatusSchema.optional(),
     lead_status: leadStatusSchema.optional(),

@@ -187,8 +187,11 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
 
 async function readJsonBody(request: CoreRequest, limit: number): Promise<unknown> {
   if (request.parsedBody) {
-    // The host framework read the body; its declared length still counts against our limit.
-    if (Number(request.header('content-length') ?? 0) > limit) throw new UserkitError('PAYLOAD_TOO_LARGE', { detail: `The body is larger than ${limit} bytes` });
+    // The host framework read the body; its size still counts against our limit (declared, or
+    // measured on the parsed value for chunked bodies).
+    const declared = request.header('content-length');
+    const size = declared !== undefined ? Number(declared) : new TextEncoder().encode(JSON.stringify(request.parsedBody.value) ?? '').byteLength;
+    if (size > limit) throw new UserkitError('PAYLOAD_TOO_LARGE', { detail: `The body is larger than ${limit} bytes` });
     return request.parsedBody.value;
   }
   assertJson(request.header('content-type'));
