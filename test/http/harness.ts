@@ -19,7 +19,7 @@ import {
 import { createUserkitMiddleware } from '@userkit/express';
 import { createUserkitApp } from '@userkit/hono';
 import express from 'express';
-const databaseTargets = (): StoreTarget[] => [];
+import { databaseTargets, testStoreEnabled } from '../../packages/kysely/test/support';
 import { FastTestHasher } from './fast-hasher';
 
 export type AdapterName = 'hono' | 'express';
@@ -31,7 +31,7 @@ export interface StoreTarget {
 /** memory, PGlite, and PostgreSQL when DATABASE_URL is set. */
 export function storeTargets(): StoreTarget[] {
   return [
-    { name: 'memory', open: async () => ({ repository: new MemoryUserRepository(), close: async () => {} }) },
+    ...(testStoreEnabled('memory') ? [{ name: 'memory', open: async () => ({ repository: new MemoryUserRepository(), close: async () => {} }) }] : []),
     ...databaseTargets().map((t) => ({ name: t.name, open: t.open })),
   ];
 }

@@ -1,0 +1,116 @@
+/**
+ * Opens the userkit database: PostgreSQL through `pg`, or embedded PostgreSQL through PGlite.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { Kysely, PostgresDialect, type Dialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { Database } from './database';
+import { KyselyUserRepository } from './kysely-user-repository';
+import { mapDatabaseError } from './map-database-error';
+import { migrateToLatest, pendingMigrations } from './migrator';
+
+/** Where the data lives. */
+export type CreateDatabaseOptions =
+  | {
+      /** A PostgreSQL connection URL, e.g. `process.env.DATABASE_URL`. */
+      url: string;
+      /** Extra `pg.Pool` settings (pool size, TLS, timeouts). */
+      pool?: Omit<pg.PoolConfig, 'connectionString' | 'types'>;
+    }
+  | {
+      /**
+       * Embedded PostgreSQL: stored in `dataDir` (created when missing), in memory without one,
+       * or an existing instance, which `close()` then closes. Instances made here load `pg_trgm`.
+       */
+      pglite: { dataDir?: string } | { instance: PGlite };
+    };
+
+/** An open userkit database. */
+export interface UserkitDatabase {
+  /** The Kysely instance, for queries of your own. */
+  db: Kysely<Database>;
+  /** The {@link UserRepository} over `db`. */
+  repository: KyselyUserRepository;
+  kind: 'postgres' | 'pglite';
+  /** Applies pending migrations (see {@link migrateToLatest}); resolves to the names applied. */
+  migrate(): Promise<string[]>;
+  /**
+   * Resolves when every migration is applied; otherwise throws an Error naming the pending ones
+   * (SERVICE_UNAVAILABLE when the database does not answer). Made for readiness checks.
+   */
+  checkMigrations(): Promise<void>;
+  /** Closes the pool or the PGlite instance. */
+  close(): Promise<void>;
+}
+
+/** `pg` parses int8 (ids of the log tables, `count(*)`) as numbers on this pool only. */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: (id, format) => (id === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(id, format)),
+};
+
+interface Connection {
+  dialect: Dialect;
+  kind: UserkitDatabase['kind'];
+  /** Ends the pool or instance also when Kysely never used (so never destroys) it. */
+  release(): Promise<void>;
+}
+
+async function connect(options: CreateDatabaseOptions): Promise<Connection> {
+  if ('url' in options) {
+    const pool = new pg.Pool({ connectionTimeoutMillis: 10_000, ...options.pool, connectionString: options.url, types });
+    // An idle client losing its server must not crash the process; the next query reports it.
+    pool.on('error', () => {});
+    return {
+      dialect: new PostgresDialect({ pool }),
+      kind: 'postgres',
+      release: async () => {
+        if (!pool.ended) await pool.end();
+      },
+    };
+  }
+  const instance = 'instance' in options.pglite ? options.pglite.instance : await PGlite.create({ dataDir: options.pglite.dataDir, extensions: { pg_trgm } });
+  return {
+    dialect: new PGliteDialect(instance),
+    kind: 'pglite',
+    release: async () => {
+      if (!instance.closed) await instance.close();
+    },
+  };
+}
+
+/**
+ * Opens a database and the repository over it. Call `migrate()` before first use.
+ *
+ * @example
+ * ```ts
+ * const database = await createDatabase(
+ *   process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { pglite: { dataDir: './.data/pglite' } },
+ * );
+ * await database.migrate();
+ * const service = new UserService({ repository: database.repository, mailer });
+ * // on shutdown:
+ * await database.close();
+ * ```
+ */
+export async function createDatabase(options: CreateDatabaseOptions): Promise<UserkitDatabase> {
+  const { dialect, kind, release } = await connect(options);
+  const db = new Kysely<Database>({ dialect });
+  return {
+    db,
+    repository: new KyselyUserRepository(db),
+    kind,
+    migrate: () => migrateToLatest(db),
+    async checkMigrations() {
+      const pending = await pendingMigrations(db).catch((error: unknown) => {
+        throw mapDatabaseError(error);
+      });
+      if (pending.length > 0) throw new Error(`userkit: migrations not applied: ${pending.join(', ')}`);
+    },
+    async close() {
+      await db.destroy();
+      await release();
+    },
+  };
+}

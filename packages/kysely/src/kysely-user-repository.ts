@@ -1,0 +1,502 @@
+/**
+ * The {@link UserRepository} over Kysely, for PostgreSQL (`pg`) and PGlite alike.
+ */
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
+import {
+  UserkitError,
+  decodeCursor,
+  encodeCursor,
+  type ActivityRecord,
+  type CreditTransactionRecord,
+  type CursorValue,
+  type FindOptions,
+  type ListUsersQuery,
+  type NewActivityRecord,
+  type NewCreditTransactionRecord,
+  type NewUserRecord,
+  type Page,
+  type SortKey,
+  type UserCounts,
+  type UserPage,
+  type UserPatch,
+  type UserRecord,
+  type UserRepository,
+} from '@userkit/core';
+import type { Database, UsersTable } from './database';
+import { mapDatabaseError } from './map-database-error';
+
+/** Every column of a {@link UserRecord}, in table order. */
+const userColumns = [
+  'id', 'email', 'password_hash', 'user_type', 'status', 'name', 'username', 'phone', 'address', 'city', 'state',
+  'zip_code', 'country', 'business_site', 'additional_websites', 'business_type', 'lead_status', 'notes',
+  'is_super_admin', 'is_authenticated', 'email_verified', 'verification_code', 'verification_expires', 'credits',
+  'created_at', 'updated_at', 'last_login', 'version', 'token_version', 'verification_attempts', 'deleted_at',
+] as const satisfies readonly (keyof UsersTable & keyof UserRecord)[];
+
+/** Columns `insert` takes from its input; the others take their database default. */
+const insertColumns = userColumns.filter(
+  (c): c is Exclude<(typeof userColumns)[number], 'id' | 'credits' | 'version' | 'token_version' | 'deleted_at'> =>
+    !['id', 'credits', 'version', 'token_version', 'deleted_at'].includes(c),
+);
+/** Columns `update` may change. */
+const patchColumns = userColumns.filter(
+  (c): c is Exclude<(typeof userColumns)[number], 'id' | 'credits' | 'version' | 'created_at'> =>
+    !['id', 'credits', 'version', 'created_at'].includes(c),
+);
+/** Rows per multi-row INSERT: well below PostgreSQL's 65535 parameters per statement. */
+const batchRows = 1000;
+const searchColumns = ['email', 'name', 'username', 'phone', 'business_site'] as const;
+
+type UserRow = Pick<Selectable<UsersTable>, (typeof userColumns)[number]>;
+
+/** The defined values of `source` under `keys`; unknown keys never reach SQL. */
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const picked: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) picked[key] = source[key];
+  return picked;
+}
+
+/** How emails are stored, and how emails and usernames are compared. */
+const lowerTrim = (text: string) => text.trim().toLowerCase();
+
+function toUserRecord(row: UserRow): UserRecord {
+  return { ...row, additional_websites: row.additional_websites ?? [] };
+}
+
+const activityColumns = ['id', 'user_id', 'actor_id', 'action', 'changes', 'created_at'] as const;
+const ledgerColumns = ['id', 'user_id', 'actor_id', 'amount', 'balance_after', 'reason', 'idempotency_key', 'created_at'] as const;
+
+type ListFilters = Omit<ListUsersQuery, 'cursor' | 'limit'>;
+type PageRequest = { cursor?: string | undefined; limit: number };
+
+/** The id a log page continues below (its cursors carry only the id), or undefined on page one. */
+const beforeId = (page: PageRequest, kind: string) => (page.cursor === undefined ? undefined : decodeCursor(page.cursor, kind).id);
+
+/** A page of log rows fetched newest first, `limit + 1` of them to learn whether more follow. */
+function newestFirstPage<T extends { id: number }>(rows: T[], kind: string, limit: number): Page<T> {
+  const items = rows.slice(0, limit).map((row) => ({ ...row, id: Number(row.id) }));
+  const last = items.at(-1);
+  return { items, next_cursor: rows.length > limit && last ? encodeCursor(kind, null, last.id) : null };
+}
+
+/** How the list orders by one sort key, and how a cursor carries the key as JSON. */
+interface SortSpec {
+  /** The ORDER BY expression; nullable columns are coalesced so keyset comparison works. */
+  key: RawBuilder<unknown>;
+  /** The key as the cursor stores it: exact (timestamps as ISO text with microseconds). */
+  value: RawBuilder<CursorValue>;
+  kind: 'timestamp' | 'text' | 'integer';
+}
+
+const timestampSort = (key: RawBuilder<unknown>): SortSpec => ({
+  key,
+  value: sql<string>`to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+  kind: 'timestamp',
+});
+
+const sortSpecs: Record<SortKey, SortSpec> = {
+  created_at: timestampSort(sql`created_at`),
+  updated_at: timestampSort(sql`updated_at`),
+  last_login: timestampSort(sql`coalesce(last_login, timestamptz 'epoch')`),
+  name: { key: sql`lower(coalesce(name, '')) collate "C"`, value: sql<string>`lower(coalesce(name, ''))`, kind: 'text' },
+  email: { key: sql`email collate "C"`, value: sql<string>`email`, kind: 'text' },
+  credits: { key: sql`credits`, value: sql<number>`credits`, kind: 'integer' },
+};
+
+const isoMicros = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** The cursor's key as an SQL value, or VALIDATION_ERROR for a forged one. */
+function cursorKey(spec: SortSpec, value: CursorValue): RawBuilder<unknown> {
+  if (spec.kind === 'integer' && Number.isInteger(value)) return sql`${value}`;
+  if (spec.kind === 'text' && typeof value === 'string') return sql`${value}`;
+  if (spec.kind === 'timestamp' && typeof value === 'string' && isoMicros.test(value) && !Number.isNaN(Date.parse(value))) {
+    return sql`cast(${value} as timestamptz)`;
+  }
+  throw new UserkitError('VALIDATION_ERROR', {
+    detail: 'The cursor is invalid or belongs to another sort order',
+    errors: [{ path: 'cursor', message: 'Invalid cursor', code: 'invalid_cursor' }],
+  });
+}
+
+/** The list filters (SPEC 5), live users only; the cursor is not part of them. */
+function filters(eb: ExpressionBuilder<Database, 'users'>, query: ListFilters): Expression<SqlBool> {
+  const conditions: Expression<SqlBool>[] = [eb('deleted_at', 'is', null)];
+  if (query.user_type !== undefined) conditions.push(eb('user_type', '=', query.user_type));
+  if (query.status !== undefined) conditions.push(eb('status', '=', query.status));
+  if (query.lead_status !== undefined) conditions.push(eb('lead_status', '=', query.lead_status));
+  if (query.email_verified !== undefined) conditions.push(eb('email_verified', '=', query.email_verified));
+  if (query.created_after !== undefined) conditions.push(eb('created_at', '>=', query.created_after));
+  if (query.created_before !== undefined) conditions.push(eb('created_at', '<', query.created_before));
+  if (query.q) {
+    const pattern = `%${query.q.replace(/[\\%_]/g, '\\$&')}%`;
+    conditions.push(eb.or(searchColumns.map((column) => eb(column, 'ilike', pattern))));
+  }
+  return eb.and(conditions);
+}
+
+/**
+ * Stores users in PostgreSQL or PGlite through Kysely. Database rules decide uniqueness and the
+ * credit floor, also under concurrent writers; their violations surface as `UserkitError`s
+ * (EMAIL_TAKEN, USERNAME_TAKEN, INSUFFICIENT_CREDITS), an unreachable database as
+ * SERVICE_UNAVAILABLE. Inside {@link transaction} a failed statement aborts the whole transaction:
+ * let the error propagate.
+ *
+ * @example
+ * ```ts
+ * const repository = new KyselyUserRepository(db);
+ * const user = await repository.transaction(async (tx) => {
+ *   const created = await tx.insert({ email: 'ada@example.com', password_hash, user_type: 'customer', status: 'active' });
+ *   await tx.appendActivity({ user_id: created.id, actor_id: null, action: 'created', changes: null, created_at: new Date() });
+ *   return created;
+ * });
+ * ```
+ */
+export class KyselyUserRepository implements UserRepository {
+  readonly #db: Kysely<Database>;
+
+  /** @param db a Kysely instance (or transaction) over a database migrated by `migrateToLatest`. */
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async #run<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw mapDatabaseError(error);
+    }
+  }
+
+  transaction<T>(fn: (tx: UserRepository) => Promise<T>): Promise<T> {
+    return this.#transaction(fn);
+  }
+
+  /** {@link transaction} with the repository type kept, for the private batch methods. */
+  async #transaction<T>(fn: (tx: KyselyUserRepository) => Promise<T>): Promise<T> {
+    if (this.#db.isTransaction) return fn(this);
+    return this.#run(() => this.#db.transaction().execute((trx) => fn(new KyselyUserRepository(trx))));
+  }
+
+  findById(id: number, options: FindOptions = {}): Promise<UserRecord | undefined> {
+    return this.#find((eb) => eb('id', '=', id), options);
+  }
+
+  findByEmail(email: string, options: FindOptions = {}): Promise<UserRecord | undefined> {
+    return this.#find((eb) => eb(eb.fn('lower', ['email']), '=', lowerTrim(email)), options);
+  }
+
+  #find(where: (eb: ExpressionBuilder<Database, 'users'>) => Expression<SqlBool>, options: FindOptions): Promise<UserRecord | undefined> {
+    return this.#run(async () => {
+      const row = await this.#db
+        .selectFrom('users')
+        .select(userColumns)
+        .where(where)
+        .$if(!options.includeDeleted, (qb) => qb.where('deleted_at', 'is', null))
+        .$if(options.lock === true, (qb) => qb.forUpdate())
+        .executeTakeFirst();
+      return row && toUserRecord(row);
+    });
+  }
+
+  async insert(user: NewUserRecord): Promise<UserRecord> {
+    const [inserted] = await this.#insertRows([user]);
+    if (inserted === undefined) throw new Error('users: INSERT returned no row');
+    return inserted;
+  }
+
+  findByEmails(emails: readonly string[]): Promise<UserRecord[]> {
+    return this.#findAny(sql`lower(email)`, emails);
+  }
+
+  findByUsernames(usernames: readonly string[]): Promise<UserRecord[]> {
+    return this.#findAny(sql`lower(username)`, usernames);
+  }
+
+  /** Users, deleted ones included, whose `key` equals one of `values` trimmed and lower-cased. */
+  async #findAny(key: RawBuilder<unknown>, values: readonly string[]): Promise<UserRecord[]> {
+    if (values.length === 0) return [];
+    const wanted = [...new Set(values.map(lowerTrim))];
+    return this.#run(async () => {
+      const rows = await this.#db
+        .selectFrom('users')
+        .select(userColumns)
+        .where(sql<SqlBool>`${key} = any(cast(${wanted} as text[]))`)
+        .orderBy('id')
+        .execute();
+      return rows.map(toUserRecord);
+    });
+  }
+
+  insertMany(users: readonly NewUserRecord[]): Promise<UserRecord[]> {
+    return this.#transaction(async (tx) => {
+      const inserted: UserRecord[] = [];
+      for (let i = 0; i < users.length; i += batchRows) {
+        inserted.push(...(await tx.#insertRows(users.slice(i, i + batchRows))));
+      }
+      return inserted;
+    });
+  }
+
+  /** One multi-row INSERT; returns the rows in the order given. */
+  #insertRows(users: readonly NewUserRecord[]): Promise<UserRecord[]> {
+    return this.#run(async () => {
+      if (users.length === 0) return [];
+      const rows = await this.#db
+        .insertInto('users')
+        .values(
+          users.map((user) => ({
+            ...pick(user, insertColumns),
+            email: lowerTrim(user.email),
+            password_hash: user.password_hash,
+            user_type: user.user_type,
+            status: user.status,
+          })),
+        )
+        .returning(userColumns)
+        .execute();
+      // Emails are unique, so they put RETURNING (whose order SQL does not promise) back in order.
+      const byEmail = new Map(rows.map((row) => [row.email, toUserRecord(row)]));
+      return users.map((user) => {
+        const record = byEmail.get(lowerTrim(user.email));
+        if (record === undefined) throw new Error('users: INSERT returned fewer rows than given');
+        return record;
+      });
+    });
+  }
+
+  async update(id: number, patch: UserPatch, options: { expectedVersion?: number } = {}): Promise<UserRecord | undefined> {
+    const values = pick(patch, patchColumns);
+    if (values.email !== undefined) values.email = lowerTrim(values.email);
+    return this.#run(async () => {
+      let query = this.#db
+        .updateTable('users')
+        .set({ ...values, version: sql<number>`version + 1` })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null);
+      if (options.expectedVersion !== undefined) query = query.where('version', '=', options.expectedVersion);
+      const row = await query.returning(userColumns).executeTakeFirst();
+      return row && toUserRecord(row);
+    });
+  }
+
+  activeSuperAdminIds(options: { lock?: boolean } = {}): Promise<number[]> {
+    return this.#run(async () => {
+      const rows = await this.#db
+        .selectFrom('users')
+        .select('id')
+        .where('user_type', '=', 'admin')
+        .where('is_super_admin', '=', true)
+        .where('status', '=', 'active')
+        .where('deleted_at', 'is', null)
+        .orderBy('id')
+        .$if(options.lock === true, (qb) => qb.forUpdate())
+        .execute();
+      return rows.map((row) => row.id);
+    });
+  }
+
+  async list(query: ListUsersQuery): Promise<UserPage<UserRecord>> {
+    const [page, total] = await Promise.all([
+      this.#page(query, query.cursor, query.limit),
+      this.#run(async () => {
+        const row = await this.#db
+          .selectFrom('users')
+          .select((eb) => eb.fn.countAll<number | string>().as('total'))
+          .where((eb) => filters(eb, query))
+          .executeTakeFirstOrThrow();
+        return Number(row.total);
+      }),
+    ]);
+    return { ...page, total };
+  }
+
+  async *scanUsers(query: ListFilters, batchSize: number): AsyncIterable<UserRecord[]> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.#page(query, cursor, batchSize);
+      if (page.items.length > 0) yield page.items;
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor !== undefined);
+  }
+
+  /** One keyset page of the list (without the total). */
+  async #page(query: ListFilters, cursor: string | undefined, limit: number): Promise<Page<UserRecord>> {
+    const descending = query.sort.startsWith('-');
+    const direction = descending ? 'desc' : 'asc';
+    const spec = sortSpecs[(descending ? query.sort.slice(1) : query.sort) as SortKey];
+    const after = cursor === undefined ? undefined : decodeCursor(cursor, query.sort);
+    const keyset =
+      after === undefined
+        ? sql<SqlBool>`true`
+        : sql<SqlBool>`(${spec.key}, id) ${sql.raw(descending ? '<' : '>')} (${cursorKey(spec, after.value)}, ${after.id})`;
+    return this.#run(async () => {
+      const rows = await this.#db
+        .selectFrom('users')
+        .select(userColumns)
+        .select(spec.value.as('sort_value'))
+        .where((eb) => filters(eb, query))
+        .where(keyset)
+        .orderBy(spec.key, direction)
+        .orderBy('id', direction)
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(({ sort_value: _, ...row }) => toUserRecord(row)),
+        next_cursor: rows.length > limit && last ? encodeCursor(query.sort, last.sort_value, last.id) : null,
+      };
+    });
+  }
+
+  async appendActivity(entry: NewActivityRecord): Promise<ActivityRecord> {
+    const [row] = await this.#insertActivity([entry]);
+    if (row === undefined) throw new Error('user_activity: INSERT returned no row');
+    return row;
+  }
+
+  #insertActivity(entries: readonly NewActivityRecord[]): Promise<ActivityRecord[]> {
+    return this.#run(async () => {
+      if (entries.length === 0) return [];
+      const rows = await this.#db
+        .insertInto('user_activity')
+        .values(
+          entries.map((entry) => ({
+            user_id: entry.user_id,
+            actor_id: entry.actor_id,
+            action: entry.action,
+            changes: entry.changes === null ? null : JSON.stringify(entry.changes),
+            created_at: entry.created_at,
+          })),
+        )
+        .returning(activityColumns)
+        .execute();
+      return rows.map((row) => ({ ...row, id: Number(row.id) }));
+    });
+  }
+
+  async appendActivities(entries: readonly NewActivityRecord[]): Promise<void> {
+    await this.#transaction(async (tx) => {
+      for (let i = 0; i < entries.length; i += batchRows) {
+        await tx.#insertActivity(entries.slice(i, i + batchRows));
+      }
+    });
+  }
+
+  async listActivity(userId: number, page: PageRequest): Promise<Page<ActivityRecord>> {
+    const before = beforeId(page, 'activity');
+    return this.#run(async () => {
+      const rows = await this.#db
+        .selectFrom('user_activity')
+        .select(activityColumns)
+        .where('user_id', '=', userId)
+        .where((eb) => (before === undefined ? eb.and([]) : eb('id', '<', before)))
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1)
+        .execute();
+      return newestFirstPage(rows, 'activity', page.limit);
+    });
+  }
+
+  addCredits(id: number, delta: number, updatedAt: Date): Promise<number | undefined> {
+    return this.#run(async () => {
+      const row = await this.#db
+        .updateTable('users')
+        .set({ credits: sql<number>`credits + ${delta}`, version: sql<number>`version + 1`, updated_at: updatedAt })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .returning('credits')
+        .executeTakeFirst();
+      return row?.credits;
+    });
+  }
+
+  insertCreditTransaction(entry: NewCreditTransactionRecord): Promise<CreditTransactionRecord> {
+    return this.#run(async () => {
+      const row = await this.#db
+        .insertInto('credit_transactions')
+        .values({
+          user_id: entry.user_id,
+          actor_id: entry.actor_id,
+          amount: entry.amount,
+          balance_after: entry.balance_after,
+          reason: entry.reason,
+          idempotency_key: entry.idempotency_key,
+          created_at: entry.created_at,
+        })
+        .returning(ledgerColumns)
+        .executeTakeFirstOrThrow();
+      return { ...row, id: Number(row.id) };
+    });
+  }
+
+  findCreditTransaction(userId: number, idempotencyKey: string): Promise<CreditTransactionRecord | undefined> {
+    return this.#run(async () => {
+      const row = await this.#db
+        .selectFrom('credit_transactions')
+        .select(ledgerColumns)
+        .where('user_id', '=', userId)
+        .where('idempotency_key', '=', idempotencyKey)
+        .executeTakeFirst();
+      return row && { ...row, id: Number(row.id) };
+    });
+  }
+
+  async listCreditTransactions(userId: number, page: PageRequest): Promise<Page<CreditTransactionRecord>> {
+    const before = beforeId(page, 'credits');
+    return this.#run(async () => {
+      const rows = await this.#db
+        .selectFrom('credit_transactions')
+        .select(ledgerColumns)
+        .where('user_id', '=', userId)
+        .where((eb) => (before === undefined ? eb.and([]) : eb('id', '<', before)))
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1)
+        .execute();
+      return newestFirstPage(rows, 'credits', page.limit);
+    });
+  }
+
+  countUsers(since: Date): Promise<UserCounts> {
+    return this.#run(async () => {
+      const live = this.#db.selectFrom('users').where('deleted_at', 'is', null);
+      const [groups, days] = await Promise.all([
+        live
+          .select((eb) => [
+            'user_type',
+            'status',
+            'lead_status',
+            'email_verified',
+            eb.fn.countAll<number | string>().as('count'),
+            eb.fn.sum<number | string>('credits').as('credits'),
+          ])
+          .groupBy(['user_type', 'status', 'lead_status', 'email_verified'])
+          .execute(),
+        live
+          .select((eb) => [sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD')`.as('day'), eb.fn.countAll<number | string>().as('count')])
+          .where('created_at', '>=', since)
+          .groupBy(sql`1`)
+          .execute(),
+      ]);
+      const counts: UserCounts = { total: 0, byUserType: {}, byStatus: {}, byLeadStatus: {}, verified: 0, signupsPerDay: {}, credits: 0 };
+      const add = (map: Record<string, number>, key: string, n: number) => (map[key] = (map[key] ?? 0) + n);
+      for (const group of groups) {
+        const n = Number(group.count);
+        counts.total += n;
+        add(counts.byUserType, group.user_type, n);
+        add(counts.byStatus, group.status, n);
+        add(counts.byLeadStatus, group.lead_status ?? 'none', n);
+        if (group.email_verified) counts.verified += n;
+        counts.credits += Number(group.credits);
+      }
+      for (const day of days) counts.signupsPerDay[day.day] = Number(day.count);
+      return counts;
+    });
+  }
+
+  ping(): Promise<void> {
+    return this.#run(async () => {
+      await sql`select 1`.execute(this.#db);
+    });
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * What the conformance suite cannot see: driver type normalisation, database-enforced rules
+ * against direct SQL, error mapping without leaked values, exact keyset cursors, availability.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeCursor, isUserkitError, listUsersQuerySchema, type NewUserRecord } from '@userkit/core';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { createDatabase, mapDatabaseError } from '../src/index';
+import { databaseTargets } from './support';
+
+const hash = '$2b$12$secretsecretsecretsecretsecretsecretsecretsecretsecre';
+let seq = 0;
+const newUser = (overrides: Partial<NewUserRecord> = {}): NewUserRecord => ({
+  email: `person${++seq}@example.com`,
+  password_hash: hash,
+  user_type: 'customer',
+  status: 'active',
+  ...overrides,
+});
+
+async function errorOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+for (const target of databaseTargets()) {
+  describe(`KyselyUserRepository on ${target.name}`, () => {
+    it('returns numbers for ids, counts and credits, Dates for timestamps, arrays for additional_websites', async () => {
+      const { db, repository } = await target.open();
+      const user = await repository.insert(newUser({ last_login: new Date('2026-01-02T03:04:05.006Z') }));
+      await repository.addCredits(user.id, 5, new Date());
+      const found = await repository.findById(user.id);
+      expect(found).toMatchObject({ id: expect.any(Number), credits: 5, version: 2, additional_websites: [] });
+      expect(found?.created_at).toBeInstanceOf(Date);
+      expect(found?.last_login).toEqual(new Date('2026-01-02T03:04:05.006Z'));
+
+      const activity = await repository.appendActivity({ user_id: user.id, actor_id: null, action: 'x', changes: { n: 1 }, created_at: new Date() });
+      const ledger = await repository.insertCreditTransaction({
+        user_id: user.id, actor_id: null, amount: 5, balance_after: 5, reason: 'gift', idempotency_key: null, created_at: new Date(),
+      });
+      expect([typeof activity.id, typeof ledger.id]).toEqual(['number', 'number']);
+      expect(activity.created_at).toBeInstanceOf(Date);
+
+      const counts = await repository.countUsers(new Date(0));
+      expect(counts).toMatchObject({ total: 1, credits: 5 });
+      const { n } = await db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      expect(n).toBe(1);
+    });
+
+    it('enforces credits >= 0 in the database, also against direct SQL', async () => {
+      const { db, repository } = await target.open();
+      const user = await repository.insert(newUser());
+      const direct = await errorOf(db.updateTable('users').set({ credits: -1 }).where('id', '=', user.id).execute());
+      expect(direct).toMatchObject({ code: '23514', constraint: 'users_credits_nonnegative' });
+      expect(mapDatabaseError(direct)).toMatchObject({ code: 'INSUFFICIENT_CREDITS' });
+      const ledger = repository.insertCreditTransaction({
+        user_id: user.id, actor_id: null, amount: -1, balance_after: -1, reason: 'x', idempotency_key: null, created_at: new Date(),
+      });
+      expect(await errorOf(ledger)).toMatchObject({ code: 'INSUFFICIENT_CREDITS' });
+    });
+
+    it('maps other rule violations to INTERNAL_ERROR without SQL or row values', async () => {
+      const { repository } = await target.open();
+      const user = await repository.insert(newUser());
+      const error = await errorOf(repository.update(user.id, { is_super_admin: true }));
+      expect(error).toMatchObject({ code: 'INTERNAL_ERROR', detail: 'The database rejected the operation' });
+      const cause = isUserkitError(error) && error.cause instanceof Error ? error.cause.message : '';
+      expect(cause).toBe('database error 23514 on users_super_admin_is_admin');
+      for (const text of [String(error), cause, JSON.stringify(error)]) {
+        expect(text).not.toContain(hash);
+        expect(text).not.toContain(user.email);
+        expect(text.toLowerCase()).not.toContain('update');
+      }
+      expect((await repository.findById(user.id))?.is_super_admin).toBe(false);
+    });
+
+    it('rolls back a transaction whose statement fails and rethrows the mapped error', async () => {
+      const { repository } = await target.open();
+      await repository.insert(newUser({ email: 'taken@example.com' }));
+      const error = await errorOf(
+        repository.transaction(async (tx) => {
+          await tx.insert(newUser({ email: 'first@example.com' }));
+          await tx.insert(newUser({ email: 'TAKEN@example.com' }));
+        }),
+      );
+      expect(error).toMatchObject({ code: 'EMAIL_TAKEN' });
+      expect(await repository.findByEmail('first@example.com')).toBeUndefined();
+    });
+
+    it('searches literally: %, _ and \\ are no wildcards', async () => {
+      const { repository } = await target.open();
+      await repository.insert(newUser({ name: 'back\\slash' }));
+      await repository.insert(newUser({ name: 'backslash' }));
+      await repository.insert(newUser({ name: '100% sure' }));
+      const names = async (q: string) => (await repository.list(listUsersQuerySchema.parse({ q, sort: 'name' }))).items.map((u) => u.name);
+      expect(await names('\\')).toEqual(['back\\slash']);
+      expect(await names('k\\s')).toEqual(['back\\slash']);
+      expect(await names('0% s')).toEqual(['100% sure']);
+      expect(await names('BACK')).toEqual(['back\\slash', 'backslash']);
+    });
+
+    it('pages exactly through timestamps that differ only in microseconds', async () => {
+      const { db, repository } = await target.open();
+      const ids: number[] = [];
+      for (let i = 1; i <= 3; i++) {
+        const user = await repository.insert(newUser());
+        await sql`UPDATE users SET created_at = ${`2026-01-01T00:00:00.00000${i}Z`}::timestamptz WHERE id = ${user.id}`.execute(db);
+        ids.push(user.id);
+      }
+      for (const sort of ['created_at', '-created_at'] as const) {
+        const seen: number[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await repository.list(listUsersQuerySchema.parse({ sort, limit: 1, ...(cursor ? { cursor } : {}) }));
+          seen.push(...page.items.map((u) => u.id));
+          cursor = page.next_cursor ?? undefined;
+        } while (cursor);
+        expect(seen).toEqual(sort === 'created_at' ? ids : [...ids].reverse());
+      }
+    });
+
+    it('scans every matching user in batches', async () => {
+      const { repository } = await target.open();
+      for (let i = 0; i < 5; i++) await repository.insert(newUser({ user_type: i % 2 ? 'admin' : 'customer' }));
+      const batches: number[][] = [];
+      for await (const batch of repository.scanUsers({ sort: 'email', user_type: 'customer' }, 2)) batches.push(batch.map((u) => u.id));
+      expect(batches.map((b) => b.length)).toEqual([2, 1]);
+    });
+
+    it('imports in batches: insertMany, findByEmails, findByUsernames, appendActivities', async () => {
+      const { repository } = await target.open();
+      const users = Array.from({ length: 1001 }, (_, i) => newUser({ email: `Import${i}@Example.com`, username: i === 7 ? 'Seven' : null }));
+      const inserted = await repository.insertMany(users);
+      expect(inserted.map((u) => u.email)).toEqual(users.map((u) => u.email.toLowerCase()));
+      await repository.update(inserted[1]?.id ?? 0, { deleted_at: new Date() });
+
+      const found = await repository.findByEmails([' IMPORT1@example.com', 'import2@example.com', 'nobody@example.com']);
+      expect(found.map((u) => u.email)).toEqual(['import1@example.com', 'import2@example.com']);
+      expect((await repository.findByUsernames(['sEVEN', 'eight'])).map((u) => u.username)).toEqual(['Seven']);
+      expect(await repository.findByEmails([])).toEqual([]);
+
+      const clash = [newUser({ email: 'fresh@example.com' }), newUser({ email: 'IMPORT3@example.com' })];
+      expect(await errorOf(repository.insertMany(clash))).toMatchObject({ code: 'EMAIL_TAKEN' });
+      expect(await repository.findByEmail('fresh@example.com')).toBeUndefined();
+
+      const user = inserted[0]?.id ?? 0;
+      await repository.appendActivities(['a', 'b', 'c'].map((action) => ({ user_id: user, actor_id: null, action, changes: { action }, created_at: new Date() })));
+      expect((await repository.listActivity(user, { limit: 10 })).items.map((a) => a.changes)).toEqual([{ action: 'c' }, { action: 'b' }, { action: 'a' }]);
+    });
+
+    it('rejects forged cursor values', async () => {
+      const { repository } = await target.open();
+      const list = (sort: 'credits' | 'created_at', cursor: string) => errorOf(repository.list(listUsersQuerySchema.parse({ sort, cursor })));
+      expect(await list('credits', encodeCursor('credits', 'abc', 1))).toMatchObject({ code: 'VALIDATION_ERROR' });
+      expect(await list('created_at', encodeCursor('created_at', '2026-13-45T00:00:00.000000Z', 1))).toMatchObject({ code: 'VALIDATION_ERROR' });
+      expect(await list('created_at', encodeCursor('created_at', 5, 1))).toMatchObject({ code: 'VALIDATION_ERROR' });
+    });
+
+    it('reports SERVICE_UNAVAILABLE once the database is closed', async () => {
+      const database = await target.openEmpty();
+      await database.close();
+      expect(await errorOf(database.repository.ping())).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    });
+  });
+}
+
+describe('createDatabase', () => {
+  it('reports SERVICE_UNAVAILABLE, without SQL, when PostgreSQL is unreachable', async () => {
+    const database = await createDatabase({ url: 'postgres://userkit@127.0.0.1:1/nowhere', pool: { connectionTimeoutMillis: 2000 } });
+    try {
+      const error = await errorOf(database.repository.findByEmail('someone@example.com'));
+      expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503, detail: 'The database is unreachable' });
+      expect(JSON.stringify(error)).not.toContain('someone@example.com');
+      expect(await errorOf(database.repository.ping())).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      expect(await errorOf(database.checkMigrations())).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('keeps a PGlite data directory across restarts', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'userkit-pglite-'));
+    try {
+      const first = await createDatabase({ pglite: { dataDir } });
+      expect(first.kind).toBe('pglite');
+      await first.migrate();
+      await first.repository.insert(newUser({ email: 'kept@example.com' }));
+      await first.close();
+
+      const second = await createDatabase({ pglite: { dataDir } });
+      try {
+        await expect(second.checkMigrations()).resolves.toBeUndefined();
+        expect((await second.repository.findByEmail('kept@example.com'))?.email).toBe('kept@example.com');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
