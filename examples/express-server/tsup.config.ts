@@ -7,6 +7,8 @@ export default defineConfig({
   platform: 'node',
   target: 'node20',
   clean: true,
+  // Third-party packages load from node_modules; only the @userkit sources are bundled.
+  skipNodeModulesBundle: true,
   noExternal: [/^@userkit(-examples)?\//],
   esbuildOptions(options) {
     options.conditions = ['@userkit/source'];
