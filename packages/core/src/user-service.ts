@@ -257,6 +257,9 @@ export class UserService {
     let code: string | undefined;
     const row = await this.repository.transaction(async (tx) => {
       const requestedType = userTypeSchema.safeParse(body.user_type);
+      // Lock order: the super admin rows before the target row, in every transaction that may
+      // demote one, so two super admins demoting each other queue instead of deadlocking.
+      if ('status' in body || 'user_type' in body || 'is_super_admin' in body) await tx.activeSuperAdminIds({ lock: true });
       const target = await this.#loadTarget(tx, actor, id, 'update', {
         lock: true,
         fields: Object.keys(body),
@@ -341,6 +344,7 @@ export class UserService {
   async delete(actor: Actor, id: number): Promise<void> {
     const now = this.#clock.now();
     await this.repository.transaction(async (tx) => {
+      await tx.activeSuperAdminIds({ lock: true }); // lock order: see update()
       const target = await this.#loadTarget(tx, actor, id, 'delete', { lock: true });
       await this.#guardLastSuperAdmin(tx, target, { ...target, deleted_at: now });
       const updated = await tx.update(id, { deleted_at: now, updated_at: now, token_version: target.token_version + 1 });
@@ -589,6 +593,7 @@ export class UserService {
     const hashes = await this.#hashAll([...creates, ...updates].map((r) => r.data.password));
     const now = this.#clock.now();
     await this.repository.transaction(async (tx) => {
+      if (updates.length > 0) await tx.activeSuperAdminIds({ lock: true }); // lock order: see update()
       const values: NewUserRecord[] = creates.map(({ data }, i) => {
         const { password: _password, password_hash, ...fields } = data;
         return {

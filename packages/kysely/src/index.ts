@@ -4,4 +4,4 @@ export { createDatabase } from './create-database';
 export type { CreateDatabaseOptions, UserkitDatabase } from './create-database';
 export { migrateToLatest, pendingMigrations } from './migrator';
 export { migrations } from './migrations/index';
-export { mapDatabaseError } from './map-database-error';
+export { TransactionConflictError, mapDatabaseError } from './map-database-error';

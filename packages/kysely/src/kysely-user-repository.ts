@@ -23,7 +23,10 @@ import {
   type UserRepository,
 } from '@userkit/core';
 import type { Database, UsersTable } from './database';
-import { mapDatabaseError } from './map-database-error';
+import { TransactionConflictError, mapDatabaseError } from './map-database-error';
+
+/** Attempts of a transaction that keeps losing deadlocks or serialization conflicts. */
+const maxTransactionAttempts = 3;
 
 /** Every column of a {@link UserRecord}, in table order. */
 const userColumns = [
@@ -174,7 +177,14 @@ export class KyselyUserRepository implements UserRepository {
   /** {@link transaction} with the repository type kept, for the private batch methods. */
   async #transaction<T>(fn: (tx: KyselyUserRepository) => Promise<T>): Promise<T> {
     if (this.#db.isTransaction) return fn(this);
-    return this.#run(() => this.#db.transaction().execute((trx) => fn(new KyselyUserRepository(trx))));
+    // A deadlock or serialization failure rolled everything back: run the whole function again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#run(() => this.#db.transaction().execute((trx) => fn(new KyselyUserRepository(trx))));
+      } catch (error) {
+        if (!(error instanceof TransactionConflictError) || attempt >= maxTransactionAttempts) throw error;
+      }
+    }
   }
 
   findById(id: number, options: FindOptions = {}): Promise<UserRecord | undefined> {

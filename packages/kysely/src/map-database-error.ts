@@ -39,12 +39,24 @@ function isUnavailable(error: unknown): boolean {
 }
 
 /**
+ * A deadlock (40P01) or serialization failure (40001): the transaction was rolled back and may
+ * simply be run again. `KyselyUserRepository.transaction` retries it a few times; if it still
+ * fails, callers see SERVICE_UNAVAILABLE (503 with Retry-After).
+ */
+export class TransactionConflictError extends UserkitError {
+  constructor(state: string) {
+    super('SERVICE_UNAVAILABLE', { detail: 'The database is busy; try again', retryAfter: 1, cause: new Error(`database error ${state}`) });
+  }
+}
+
+/**
  * Maps `error` to the {@link UserkitError} the repository contract promises, or returns it as is
  * when it is no database error (a UserkitError, or a bug in calling code).
  *
  * - unique violation (23505) on an email index → EMAIL_TAKEN, on a username index → USERNAME_TAKEN
  * - check violation (23514) of the credit rules → INSUFFICIENT_CREDITS
  * - unreachable or shutting-down server → SERVICE_UNAVAILABLE
+ * - deadlock or serialization failure → {@link TransactionConflictError} (retried by transactions)
  * - any other SQLSTATE → INTERNAL_ERROR whose `cause` names only the SQLSTATE and constraint
  *
  * @example
@@ -69,6 +81,7 @@ export function mapDatabaseError(error: unknown): unknown {
   const state = text(code);
   if (!/^[0-9A-Z]{5}$/.test(state) || typeof severity !== 'string') return error;
   const name = text(constraint);
+  if (state === '40P01' || state === '40001') return new TransactionConflictError(state);
   if (state === '23505' && name.includes('email')) return new UserkitError('EMAIL_TAKEN', { detail: 'This email is already in use' });
   if (state === '23505' && name.includes('username')) return new UserkitError('USERNAME_TAKEN', { detail: 'This username is already in use' });
   if (state === '23514' && creditConstraints.has(name)) return new UserkitError('INSUFFICIENT_CREDITS');

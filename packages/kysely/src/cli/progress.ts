@@ -1,0 +1,182 @@
+/**
+ * Progress on stderr for the CLI's import and export: a bar redrawn in place (at most ~10 times a
+ * second) when stderr is a terminal, otherwise nothing until one final summary line, so logs and
+ * CI output stay clean.
+ */
+
+/** Where progress goes: stderr, or a stand-in in tests. */
+export interface ProgressStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/** What the bar shows. `done` and `total` are in the bar's unit (bytes or rows). */
+export interface ProgressState {
+  done: number;
+  /** Rows seen so far, when the unit is bytes and rows are known. */
+  rows?: number;
+  /** A short note after the numbers, e.g. the current phase. */
+  note?: string;
+}
+
+export interface ProgressOptions {
+  unit: 'bytes' | 'rows';
+  /** Known total in `unit` (file size, row count); without it the bar shows counts only. */
+  total?: number | undefined;
+  /** Milliseconds between redraws. Default 100. */
+  interval?: number;
+  /** Clock in milliseconds (tests). */
+  now?: () => number;
+}
+
+const erase = '\r\x1b[K';
+
+/** Bytes for people: `812 B`, `12.4 KiB`, `3.1 MiB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** `1,234`. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** Seconds for people: `0.4 s`, `12 s`, `3 min 4 s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+/**
+ * A progress bar on a stream.
+ *
+ * @example
+ * ```ts
+ * const progress = new Progress(process.stderr, 'import', { unit: 'bytes', total: size });
+ * progress.update({ done: bytesRead, rows });
+ * progress.finish(`imported ${rows} rows`);
+ * ```
+ */
+export class Progress {
+  readonly #stream: ProgressStream;
+  readonly #label: string;
+  readonly #options: Required<Omit<ProgressOptions, 'total'>> & { total: number | undefined };
+  readonly #started: number;
+  #lastDraw = Number.NEGATIVE_INFINITY;
+  #drawn = false;
+  #state: ProgressState = { done: 0 };
+
+  constructor(stream: ProgressStream, label: string, options: ProgressOptions) {
+    this.#stream = stream;
+    this.#label = label;
+    this.#options = { interval: 100, now: () => performance.now(), ...options, total: options.total };
+    this.#started = this.#options.now();
+  }
+
+  /** True when the bar is drawn (stderr is a terminal). */
+  get interactive(): boolean {
+    return this.#stream.isTTY === true;
+  }
+
+  /** Milliseconds since the start. */
+  get elapsed(): number {
+    return this.#options.now() - this.#started;
+  }
+
+  /** Records the state; redraws when the interval has passed (or `force`). */
+  update(state: Partial<ProgressState>, force = false): void {
+    this.#state = { ...this.#state, ...state };
+    if (!this.interactive) return;
+    const now = this.#options.now();
+    if (!force && now - this.#lastDraw < this.#options.interval) return;
+    this.#lastDraw = now;
+    this.#stream.write(`${erase}${this.render()}`);
+    this.#drawn = true;
+  }
+
+  /** The bar line for the current state, fitted to the terminal width. */
+  render(): string {
+    const { done, rows, note } = this.#state;
+    const { unit, total } = this.#options;
+    const amount = (n: number) => (unit === 'bytes' ? formatBytes(n) : formatCount(n));
+    const suffix = unit === 'rows' ? ' rows' : '';
+    const known = total !== undefined && total > 0;
+    const ratio = known ? Math.min(1, done / total) : 0;
+    const info: string[] = known ? [`${String(Math.floor(ratio * 100)).padStart(3)}%`, `${amount(done)}/${amount(total)}${suffix}`] : [`${amount(done)}${suffix}`];
+    if (rows !== undefined && unit === 'bytes') info.push(`${formatCount(rows)} rows`);
+    if (note) info.push(note);
+    const width = Math.max(20, (this.#stream.columns || 80) - 1);
+    const details = info.join('  ');
+    let head = this.#label;
+    const barWidth = Math.min(30, width - head.length - details.length - 5);
+    if (known && barWidth >= 10) {
+      const filled = Math.round(ratio * barWidth);
+      head += ` [${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]`;
+    }
+    const text = `${head}  ${details}`;
+    return text.length > width ? text.slice(0, width) : text;
+  }
+
+  /** Removes the bar (before an error message). */
+  clear(): void {
+    if (this.#drawn) this.#stream.write(erase);
+    this.#drawn = false;
+  }
+
+  /** Replaces the bar with one summary line (also written when stderr is not a terminal). */
+  finish(summary: string): void {
+    this.clear();
+    this.#stream.write(`${summary}\n`);
+  }
+}
+
+/**
+ * Counts the data rows of CSV or NDJSON as bytes stream past, for the progress of an import:
+ * non-blank lines (for CSV outside quoted cells, less the header line).
+ */
+export class RowCounter {
+  readonly #csv: boolean;
+  #lines = 0;
+  #inQuotes = false;
+  #content = false;
+
+  constructor(format: 'csv' | 'ndjson') {
+    this.#csv = format === 'csv';
+  }
+
+  /** Takes bytes as read, or text as written (the bytes that matter are ASCII either way). */
+  feed(chunk: Uint8Array | string): void {
+    const text = typeof chunk === 'string';
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = text ? chunk.charCodeAt(i) : chunk[i];
+      if (this.#csv && byte === 0x22) {
+        // `""` inside a quoted cell toggles twice: still inside.
+        this.#inQuotes = !this.#inQuotes;
+        this.#content = true;
+      } else if (byte === 0x0a) {
+        if (!this.#inQuotes && this.#content) {
+          this.#lines++;
+          this.#content = false;
+        }
+      } else if (byte !== 0x0d && byte !== 0x20 && byte !== 0x09) {
+        this.#content = true;
+      }
+    }
+  }
+
+  /** Data rows so far (a last line without a newline counts). */
+  get rows(): number {
+    const lines = this.#lines + (this.#content ? 1 : 0);
+    return this.#csv ? Math.max(0, lines - 1) : lines;
+  }
+}
