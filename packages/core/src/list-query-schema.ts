@@ -10,9 +10,8 @@ export const sortValues = [...sortKeys, ...sortKeys.map((k) => `-${k}` as const)
 
 const booleanParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { error: 'Use true or false' });
 
-const dateParam = z.iso
-  .datetime({ offset: true, local: false, error: 'Use an ISO-8601 date-time, e.g. 2026-01-31T00:00:00Z' })
-  .or(z.iso.date({ error: 'Use an ISO-8601 date, e.g. 2026-01-31' }))
+const dateParam = z
+  .union([z.iso.datetime({ offset: true, local: false }), z.iso.date()], { error: 'Use an ISO-8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T00:00:00Z' })
   .transform((v) => new Date(v));
 
 /** Query of the user list and export. Unknown parameters are rejected. */

@@ -523,7 +523,9 @@ export class UserService {
 
     for await (const raw of parseImport(source, type, limit)) {
       if (errors.length >= limit.maxErrors) break;
-      const decision = authorizeCollection(actor, 'create', Object.keys(raw.values));
+      // The password columns are the row's credentials, not fields the policy guards.
+      const fields = Object.keys(raw.values).filter((key) => key !== 'password' && key !== 'password_hash');
+      const decision = authorizeCollection(actor, 'create', fields);
       if (!decision.allow) {
         for (const field of decision.fields ?? []) rowError(raw.row, field, 'You may not set this field', 'field_not_allowed');
         continue;

@@ -94,7 +94,7 @@ const commands: Record<string, Command> = {
 
   --email EMAIL        the admin's email (required)
   --password PASSWORD  checked against the password policy; when left out, a strong password
-                       is generated and printed once
+                       is generated and printed once (better: no password in shell history)
   --name NAME          display name
   --super              make a super admin (automatic when there is no active super admin yet)`,
     options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, super: { type: 'boolean' } },
@@ -282,6 +282,9 @@ class Session {
   database: UserkitDatabase | undefined;
   progress: Progress | undefined;
   readonly hasher = new CountingHasher();
+  /** Run by close(), also on Ctrl-C (e.g. removing a half-written export). */
+  readonly cleanups: (() => Promise<void>)[] = [];
+  #opening: Promise<UserkitDatabase> | undefined;
   #service: UserService | undefined;
   #closing: Promise<void> | undefined;
 
@@ -336,7 +339,8 @@ class Session {
       }
     }
     try {
-      this.database = await createDatabase(this.target.options);
+      this.#opening = createDatabase(this.target.options);
+      this.database = await this.#opening;
     } catch (error) {
       throw new CliExit(exitCodes.database, `Cannot open ${this.target.label}: ${describeDriverError(error)}`);
     }
@@ -389,7 +393,9 @@ class Session {
 
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      const database = this.database;
+      for (const cleanup of this.cleanups) await cleanup().catch(() => {});
+      // Also a database still opening (Ctrl-C during PGlite's start): wait for it, then close it.
+      const database = await this.#opening?.catch(() => undefined);
       if (database) await database.close().catch(() => {});
     })();
     return this.#closing;
@@ -582,6 +588,7 @@ async function exportCommand(session: Session): Promise<number> {
       // Written beside the target and renamed when complete: a failed export leaves no half file.
       const path = session.path(out);
       const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.partial`);
+      session.cleanups.push(() => rm(temp, { force: true }));
       try {
         await pipeline(Readable.from(counted()), createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
         await rename(temp, path);
@@ -590,6 +597,11 @@ async function exportCommand(session: Session): Promise<number> {
       }
     }
   } catch (error) {
+    if (out === undefined && (error as NodeJS.ErrnoException).code === 'EPIPE') {
+      // The reader stopped early (`userkit export | head`): not a failure of the export.
+      progress.clear();
+      return exitCodes.ok;
+    }
     if (!isUserkitError(error) && typeof (error as NodeJS.ErrnoException).syscall === 'string') {
       throw new CliExit(exitCodes.refused, `Cannot write ${destination}: ${(error as Error).message}`);
     }

@@ -114,11 +114,13 @@ export class Progress {
     const ratio = known ? Math.min(1, done / total) : 0;
     const info: string[] = known ? [`${String(Math.floor(ratio * 100)).padStart(3)}%`, `${amount(done)}/${amount(total)}${suffix}`] : [`${amount(done)}${suffix}`];
     if (rows !== undefined && unit === 'bytes') info.push(`${formatCount(rows)} rows`);
-    if (note) info.push(note);
     const width = Math.max(20, (this.#stream.columns || 80) - 1);
+    // The bar leaves room for a note when it can, and keeps its width when one comes and goes.
+    const room = width - this.#label.length - info.join('  ').length - 5;
+    const barWidth = room - 24 >= 10 ? Math.min(30, room - 24) : Math.min(30, room);
+    if (note) info.push(note);
     const details = info.join('  ');
     let head = this.#label;
-    const barWidth = Math.min(30, width - head.length - details.length - 5);
     if (known && barWidth >= 10) {
       const filled = Math.round(ratio * barWidth);
       head += ` [${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]`;
