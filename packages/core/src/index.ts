@@ -80,6 +80,8 @@ export { PasswordPolicy, maxPasswordBytes } from './password-policy';
 export type { PasswordPolicyOptions } from './password-policy';
 export { commonPasswords } from './common-passwords';
 export { BcryptPasswordHasher } from './bcrypt-password-hasher';
+export { WorkerPasswordHasher } from './worker-password-hasher';
+export type { WorkerPasswordHasherOptions, WorkerPasswordHasherStats } from './worker-password-hasher';
 export { bcryptCost, bcryptHashPattern } from './bcrypt-hash';
 export type { BcryptPasswordHasherOptions } from './bcrypt-password-hasher';
 export { generateVerificationCode, hashVerificationCode, timingSafeEqualString } from './verification-code';

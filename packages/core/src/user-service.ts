@@ -2,7 +2,7 @@
  * The user service: every operation on users, with validation, the role policy and the rules of
  * SPEC 7, over the ports. Framework-free; the HTTP handler and backend jobs both call it.
  */
-import { BcryptPasswordHasher } from './bcrypt-password-hasher';
+import { WorkerPasswordHasher } from './worker-password-hasher';
 import { systemClock, type Clock } from './clock';
 import { UserkitError, isUserkitError, type FieldError } from './errors';
 import { listUsersQuerySchema, type ListUsersQueryInput, type UserPage } from './list-query-schema';
@@ -64,7 +64,7 @@ export type Actor = PolicyActor;
 export interface UserServiceOptions {
   repository: UserRepository;
   mailer: Mailer;
-  /** Default: bcrypt, cost 12. */
+  /** Default: bcrypt cost 12 in a pool of worker threads shared by every service (WorkerPasswordHasher). */
   hasher?: PasswordHasher;
   clock?: Clock;
   passwordPolicy?: PasswordPolicy | PasswordPolicyOptions;
@@ -84,6 +84,9 @@ export interface AuthenticatedUser {
 }
 
 const verificationSubject = 'Your verification code';
+
+/** The default hasher: one worker pool per process, however many services are built. */
+let sharedHasher: WorkerPasswordHasher | undefined;
 
 /**
  * Reads and changes users on behalf of an actor.
@@ -109,7 +112,7 @@ export class UserService {
   constructor(options: UserServiceOptions) {
     this.repository = options.repository;
     this.#mailer = options.mailer;
-    this.#hasher = options.hasher ?? new BcryptPasswordHasher();
+    this.#hasher = options.hasher ?? (sharedHasher ??= new WorkerPasswordHasher());
     this.#clock = options.clock ?? systemClock;
     this.passwordPolicy = options.passwordPolicy instanceof PasswordPolicy ? options.passwordPolicy : new PasswordPolicy(options.passwordPolicy);
     this.#ttl = options.verificationTtlMs ?? 10 * 60_000;
@@ -643,7 +646,7 @@ export class UserService {
         out[i] = password === undefined ? undefined : await this.#hasher.hash(password);
       }
     };
-    await Promise.all(Array.from({ length: 4 }, worker));
+    await Promise.all(Array.from({ length: 8 }, worker));
     return out;
   }
 

@@ -9,6 +9,7 @@
  * Exit codes: 0 ok; 1 refused (validation, conflict, weak password, …); 2 usage error;
  * 3 database unreachable, missing or not migrated; 130 interrupted.
  */
+import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
@@ -16,7 +17,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { BcryptPasswordHasher, UserService, isUserkitError, type Actor, type Mailer, type PasswordHasher, type UserRepository, type UserkitError } from '@userkit/core';
+import { UserService, WorkerPasswordHasher, isUserkitError, type Actor, type Mailer, type PasswordHasher, type UserRepository, type UserkitError } from '@userkit/core';
 import { version } from '../../package.json';
 import { createDatabase, type CreateDatabaseOptions, type UserkitDatabase } from '../create-database';
 import { mapDatabaseError } from '../map-database-error';
@@ -247,12 +248,12 @@ const silentMailer: Mailer = { send: async () => {} };
 const dummyHash = '$2b$12$YGlb4aD2xaHWP6oypH8GeORik5.8OJCWd3nFAhtddjEFrAC3.aORS';
 
 /**
- * The default hasher of UserService (bcryptjs, cost 12), counting the hashes it makes for the
+ * bcrypt cost 12 in worker threads (one per core: the CLI has the machine to itself), counting the hashes it makes for the
  * import's progress. Until `counting` is turned on (right after the service is constructed), the
  * only call is the constructor's dummy hash, answered with {@link dummyHash}.
  */
 class CountingHasher implements PasswordHasher {
-  readonly #inner: PasswordHasher = new BcryptPasswordHasher();
+  readonly #inner: PasswordHasher = new WorkerPasswordHasher({ poolSize: availableParallelism() });
   counting = false;
   hashed = 0;
   onHash: (() => void) | undefined;
