@@ -62,6 +62,10 @@ async function connect(options: CreateDatabaseOptions): Promise<Connection> {
     const pool = new pg.Pool({ connectionTimeoutMillis: 10_000, ...options.pool, connectionString: options.url, types });
     // An idle client losing its server must not crash the process; the next query reports it.
     pool.on('error', () => {});
+    // A client's connection can also die while it is lent out (mid-query or mid-transaction),
+    // when neither the pool nor Kysely listens: without this, pg's 'error' event would be
+    // unhandled and end the process. The failing query still rejects (→ SERVICE_UNAVAILABLE).
+    pool.on('connect', (client) => client.on('error', () => {}));
     return {
       dialect: new PostgresDialect({ pool }),
       kind: 'postgres',

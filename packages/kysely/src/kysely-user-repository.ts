@@ -4,6 +4,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import {
   UserkitError,
+  isUserkitError,
   decodeCursor,
   encodeCursor,
   type ActivityRecord,
@@ -179,9 +180,24 @@ export class KyselyUserRepository implements UserRepository {
     if (this.#db.isTransaction) return fn(this);
     // A deadlock or serialization failure rolled everything back: run the whole function again.
     for (let attempt = 1; ; attempt++) {
+      let committing = false;
       try {
-        return await this.#run(() => this.#db.transaction().execute((trx) => fn(new KyselyUserRepository(trx))));
+        return await this.#run(() =>
+          this.#db.transaction().execute(async (trx) => {
+            const result = await fn(new KyselyUserRepository(trx));
+            committing = true;
+            return result;
+          }),
+        );
       } catch (error) {
+        if (committing && isUserkitError(error, 'SERVICE_UNAVAILABLE') && !(error instanceof TransactionConflictError)) {
+          // The connection died after COMMIT was sent: the server may have applied it.
+          throw new UserkitError('SERVICE_UNAVAILABLE', {
+            detail: 'The database connection was lost while saving; the change may have been applied. Check before retrying.',
+            retryAfter: 5,
+            cause: error,
+          });
+        }
         if (!(error instanceof TransactionConflictError) || attempt >= maxTransactionAttempts) throw error;
       }
     }
