@@ -2,9 +2,11 @@
  * Helpers shared by the HTTP suite: problem+json assertions, role seeding, and a repository that
  * fails on demand (for INTERNAL_ERROR and SERVICE_UNAVAILABLE).
  */
-import type { NewUserRecord, User, UserRecord, UserRepository } from '@userkit/core';
+import { bcryptHashPattern, type NewUserRecord, type User, type UserRecord, type UserRepository } from '@userkit/core';
+import bcrypt from 'bcryptjs';
 import { request as httpRequest } from 'node:http';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
+import { FastTestHasher } from './fast-hasher';
 import type { HttpHarness, HttpResponse, StoreTarget } from './harness';
 
 /** A problem+json body (SPEC 4). */
@@ -180,4 +182,153 @@ export function postChunked(baseUrl: string, path: string, body: string): Promis
     for (let i = 0; i < body.length; i += 512) req.write(body.slice(i, i + 512));
     req.end();
   });
+}
+
+/**
+ * Sends `body` with `Transfer-Encoding: chunked` (no Content-Length), in small pieces, with any
+ * method, content type and token: for limits a server can only enforce while reading (imports).
+ */
+export function sendChunked(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body: string,
+  options: { contentType: string; token?: string; chunkSize?: number },
+): Promise<HttpResponse<unknown>> {
+  const headers: Record<string, string> = { 'content-type': options.contentType, 'transfer-encoding': 'chunked' };
+  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+  const size = options.chunkSize ?? 512;
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${baseUrl}${path}`, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const responseHeaders = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders.set(k, Array.isArray(v) ? v.join(', ') : v);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: responseHeaders, text, json: parsed });
+      });
+      res.on('error', reject);
+    });
+    // The server may answer (413) and close before the whole body is written: that is not a failure here.
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+    });
+    for (let i = 0; i < body.length; i += size) req.write(body.slice(i, i + size));
+    req.end();
+  });
+}
+
+/**
+ * Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF, newlines inside quotes) into
+ * rows of cells. Written here, independently of the product's parser, to read exports.
+ */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"' && cell === '') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
+      if (ch === '\r') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += ch;
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** CSV text (header row first) as one object per data row, keyed by the header. */
+export function csvObjects(text: string): Record<string, string>[] {
+  const [header = [], ...rows] = parseCsv(text);
+  return rows.map((cells) => {
+    expect(cells, `a CSV row has ${header.length} cells`).toHaveLength(header.length);
+    return Object.fromEntries(header.map((name, i) => [name, cells[i] ?? '']));
+  });
+}
+
+/** Builds a CSV document (CRLF, every cell quoted when needed) from a header and rows. */
+export function toCsv(header: string[], rows: (string | number | boolean | null | undefined)[][]): string {
+  const cell = (v: string | number | boolean | null | undefined) => {
+    const text = v === null || v === undefined ? '' : String(v);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** NDJSON of these objects (one per line). */
+export function toNdjson(rows: unknown[]): string {
+  return rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+}
+
+/**
+ * Walks a keyset-paginated route to the end: `path` without cursor, `next_cursor` followed. Each
+ * page must answer 200; `between` runs after every page (e.g. to insert rows meanwhile).
+ */
+export async function allPages<T>(
+  h: HttpHarness,
+  path: string,
+  token: string,
+  options: { between?: (page: number) => Promise<void>; maxPages?: number } = {},
+): Promise<{ items: T[]; pages: { items: T[]; next_cursor: string | null }[] }> {
+  const items: T[] = [];
+  const pages: { items: T[]; next_cursor: string | null }[] = [];
+  let cursor: string | null = null;
+  const join = path.includes('?') ? '&' : '?';
+  do {
+    const res: HttpResponse<{ items: T[]; next_cursor: string | null }> = await h.request('GET', `${path}${cursor ? `${join}cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+    expect(res.status, `${path} page ${pages.length + 1}: ${res.text.slice(0, 300)}`).toBe(200);
+    pages.push(res.json);
+    items.push(...res.json.items);
+    cursor = res.json.next_cursor;
+    if (cursor && options.between) await options.between(pages.length);
+  } while (cursor && pages.length < (options.maxPages ?? 200));
+  expect(cursor, `${path}: more pages than expected`).toBeNull();
+  return { items, pages };
+}
+
+/**
+ * Makes the harness's fast test hasher also verify real bcrypt hashes, as production's bcrypt
+ * hasher does: for users imported with an existing bcrypt `password_hash`. Returns the undo.
+ */
+export function acceptBcryptHashes(): () => void {
+  const original = FastTestHasher.prototype.verify;
+  const spy = vi.spyOn(FastTestHasher.prototype, 'verify').mockImplementation(async function (this: FastTestHasher, password: string, hash: string) {
+    if (bcryptHashPattern.test(hash)) return bcrypt.compare(password, hash);
+    return original.call(this, password, hash);
+  });
+  return () => spy.mockRestore();
+}
+
+/** Counts outcomes (`outcome()` of each response), e.g. `{ 200: 1, PRECONDITION_FAILED: 9 }`. */
+export function tally(responses: HttpResponse<unknown>[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const res of responses) {
+    const key = String(outcome(res));
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
 }

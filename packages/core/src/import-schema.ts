@@ -56,5 +56,5 @@ export interface ImportLimits {
 export const defaultImportLimits: ImportLimits = { maxBytes: 64 * 1024 * 1024, maxRows: 200_000, maxErrors: 1000 };
 
 /** Columns an export writes that an import ignores (they are the system's to set). */
-export const exportOnlyColumns = new Set(['id', 'credits', 'created_at', 'updated_at', 'last_login', 'is_authenticated']);
+export const exportOnlyColumns = new Set(['id', 'credits', 'created_at', 'updated_at', 'last_login', 'is_authenticated', 'verification_expires', 'version']);
 

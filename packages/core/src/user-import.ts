@@ -77,11 +77,24 @@ async function* ndjsonRows(source: AsyncIterable<Uint8Array>): AsyncGenerator<Ra
   if (last) yield last;
 }
 
+/** The header row: trimmed names, each at most once (a repeated column would silently lose data). */
+function csvHeader(header: string[]): string[] {
+  const names = header.map((h) => h.trim());
+  const repeated = names.filter((name, i) => names.indexOf(name) !== i);
+  if (repeated.length > 0) {
+    throw new UserkitError('VALIDATION_ERROR', {
+      detail: 'The CSV header repeats a column',
+      errors: [...new Set(repeated)].map((name) => ({ row: 0, path: name, message: 'This column appears more than once in the header', code: 'duplicate_column' })),
+    });
+  }
+  return names;
+}
+
 /** Parses CSV rows as they arrive, with the csv-parse library (RFC 4180, quoted fields, CRLF). */
 async function* csvRows(source: AsyncIterable<Uint8Array>): AsyncGenerator<RawRow> {
   // Loaded on demand: the parser is only needed by this route (and stays out of browser bundles).
   const { parse } = await import('csv-parse');
-  const parser = parse({ bom: true, columns: (header: string[]) => header.map((h) => h.trim()), skip_empty_lines: true, relax_column_count: false });
+  const parser = parse({ bom: true, columns: csvHeader, skip_empty_lines: true, relax_column_count: false });
   const feeding = (async () => {
     try {
       for await (const chunk of source) if (!parser.write(chunk)) await new Promise((resolve) => parser.once('drain', resolve));
@@ -104,7 +117,10 @@ async function* csvRows(source: AsyncIterable<Uint8Array>): AsyncGenerator<RawRo
   } catch (error) {
     if (error instanceof UserkitError) throw error;
     const message = error instanceof Error ? error.message.replace(/^Invalid Record Length: /, '') : 'Malformed CSV';
-    throw new UserkitError('VALIDATION_ERROR', { detail: 'The CSV is malformed', errors: [{ row: row + 1, path: '', message, code: 'invalid_csv' }] });
+    // csv-parse counts the data records it finished before the bad one (it may run ahead of us).
+    const records = (error as { records?: unknown }).records;
+    const bad = typeof records === 'number' ? records + 1 : row + 1;
+    throw new UserkitError('VALIDATION_ERROR', { detail: 'The CSV is malformed', errors: [{ row: bad, path: '', message, code: 'invalid_csv' }] });
   } finally {
     await feeding;
   }

@@ -527,6 +527,11 @@ export class UserService {
     for await (const raw of parseImport(source, type, limit)) {
       if (errors.length >= limit.maxErrors) break;
       // The password columns are the row's credentials, not fields the policy guards.
+      if (!actor.is_super_admin) {
+        // An export carries the role columns; at their customer defaults they change nothing.
+        if (raw.values['user_type'] === 'customer') delete raw.values['user_type'];
+        if (raw.values['is_super_admin'] === false) delete raw.values['is_super_admin'];
+      }
       const fields = Object.keys(raw.values).filter((key) => key !== 'password' && key !== 'password_hash');
       const decision = authorizeCollection(actor, 'create', fields);
       if (!decision.allow) {
@@ -561,7 +566,8 @@ export class UserService {
       }
       rows.push({ row: raw.row, data });
     }
-    if (errors.length > 0) throw importRejected(errors, limit.maxErrors);
+    // No throw yet: the rows that parsed are also checked against the database, so one rejection
+    // reports every bad row at once.
 
     const existing = new Map<string, UserRecord>();
     for (let i = 0; i < rows.length; i += 1000) {
