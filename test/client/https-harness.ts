@@ -7,6 +7,7 @@
  * Everything but the listening socket comes from `startHarness` (store, service, mailer, clock,
  * tokens, `seed`): the HTTPS server serves the same service with the same adapter code.
  */
+import { rememberPasswords, scanResponse } from '../secret-scan';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -93,8 +94,17 @@ export function recordingFetch(base: () => typeof fetch = () => globalThis.fetch
   const exchanges: Exchange[] = [];
   const wrapped: typeof fetch = async (input, init) => {
     const request = new Request(input, init);
+    const sent = request.body === null ? '' : await request.clone().text();
     const response = await base()(request);
+    if (response.ok && sent.startsWith('{')) {
+      try {
+        rememberPasswords(JSON.parse(sent));
+      } catch {
+        // not JSON: nothing to remember
+      }
+    }
     exchanges.push({ method: request.method, url: request.url, status: response.status, headers: response.headers });
+    await scanResponse(response, `${request.method} ${request.url} → ${response.status}`);
     return response;
   };
   return { fetch: wrapped, exchanges, last: () => exchanges.at(-1) };

@@ -20,6 +20,7 @@ import { createUserkitMiddleware } from '@userkit/express';
 import { createUserkitApp } from '@userkit/hono';
 import express from 'express';
 import { databaseTargets, testStoreEnabled } from '../../packages/kysely/test/support';
+import { rememberCodes, rememberPasswords, scanForSecrets } from '../secret-scan';
 import { FastTestHasher } from './fast-hasher';
 
 export type AdapterName = 'hono' | 'express';
@@ -85,7 +86,9 @@ export async function startHarness(
   const hasher = new FastTestHasher();
   const service = new UserService({ repository, mailer, hasher, clock });
   const tokens = new JwtTokens({ secret, clock });
-  const options: UserkitHandlerOptions = { service, tokens, onError: () => {}, ...extra };
+  // Unexpected errors are answered as INTERNAL_ERROR; what reaches the log must hold no secret either.
+  const onError = (error: unknown) => scanForSecrets(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 'an onError log line');
+  const options: UserkitHandlerOptions = { service, tokens, onError, ...extra };
 
   let server: Server;
   if (adapter === 'hono') {
@@ -126,6 +129,15 @@ export async function startHarness(
           }
           const responseHeaders = new Headers();
           for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders.set(k, Array.isArray(v) ? v.join(', ') : v);
+          try {
+            rememberCodes(mailer.messages);
+            // Passwords the API accepted count as secrets from here on (rejected inputs may be anything).
+            if ((res.statusCode ?? 0) < 300) rememberPasswords(opts.body);
+            scanForSecrets(`${[...responseHeaders].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${text}`, `${method} ${path} → ${res.statusCode}`);
+          } catch (error) {
+            reject(error);
+            return;
+          }
           resolve({ status: res.statusCode ?? 0, headers: responseHeaders, text, json: json as T });
         });
         res.on('error', reject);

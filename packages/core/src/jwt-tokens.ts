@@ -83,7 +83,7 @@ export class JwtTokens {
       });
       const userId = Number(payload.sub);
       const tokenVersion = payload['tv'];
-      if (!Number.isSafeInteger(userId) || userId <= 0 || typeof tokenVersion !== 'number' || !Number.isSafeInteger(tokenVersion)) {
+      if (!Number.isSafeInteger(userId) || userId <= 0 || userId > 2_147_483_647 || typeof tokenVersion !== 'number' || !Number.isSafeInteger(tokenVersion)) {
         throw new UserkitError('UNAUTHENTICATED', { detail: 'The token is invalid' });
       }
       return { userId, tokenVersion };

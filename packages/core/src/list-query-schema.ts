@@ -12,7 +12,9 @@ const booleanParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((
 
 const dateParam = z
   .union([z.iso.datetime({ offset: true, local: false }), z.iso.date()], { error: 'Use an ISO-8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T00:00:00Z' })
-  .transform((v) => new Date(v));
+  .transform((v) => new Date(v))
+  // PostgreSQL knows years 1 to 294276; JavaScript and zod also accept year 0.
+  .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, { error: 'Use a date between the years 1 and 9999' });
 
 /** Query of the user list and export. Unknown parameters are rejected. */
 export const listUsersQuerySchema = z.strictObject(

@@ -332,6 +332,7 @@ function matches(user: UserRecord, query: ListUsersQuery): boolean {
 /** The CHECK constraints of the SQL schema. */
 function checkConstraints(user: UserRecord): void {
   if (user.credits < 0) throw new UserkitError('INSUFFICIENT_CREDITS');
+  if (user.credits > 2_147_483_647) throw new Error('users: credits out of the integer range');
   if (user.is_super_admin && user.user_type !== 'admin') throw new Error('users: is_super_admin requires user_type admin');
 }
 

@@ -229,7 +229,7 @@ function successResponse(spec: RouteSpec, basePath: string, status: number, body
 /** The problem+json response of an error, with the headers its code calls for. */
 export function problemResponse(error: UserkitError, extra: Record<string, string> = {}): CoreResponse {
   const headers: Record<string, string> = { ...baseHeaders, 'content-type': problemContentType, ...extra };
-  if (error.code === 'UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer realm="userkit"';
+  if (errorStatus[error.code] === 401) headers['www-authenticate'] = 'Bearer realm="userkit"';
   if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
   else if (error.code === 'SERVICE_UNAVAILABLE') headers['retry-after'] = '5';
   return { status: errorStatus[error.code], headers, body: JSON.stringify(toProblem(error)) };

@@ -85,6 +85,9 @@ export interface AuthenticatedUser {
 
 const verificationSubject = 'Your verification code';
 
+/** The largest balance: the `credits` column is a 32-bit integer. */
+const maxCredits = 2_147_483_647;
+
 /** The default hasher: one worker pool per process, however many services are built. */
 let sharedHasher: WorkerPasswordHasher | undefined;
 
@@ -483,6 +486,12 @@ export class UserService {
         }
       }
       if (target.credits + amount < 0) throw new UserkitError('INSUFFICIENT_CREDITS', { detail: `The balance is ${target.credits}; it cannot go below zero` });
+      if (target.credits + amount > maxCredits) {
+        throw new UserkitError('VALIDATION_ERROR', {
+          detail: `The balance is ${target.credits}; it cannot exceed ${maxCredits}`,
+          errors: [{ path: 'amount', message: `The balance cannot exceed ${maxCredits}`, code: 'too_big' }],
+        });
+      }
       const balance = await tx.addCredits(id, amount, now);
       if (balance === undefined) throw new UserkitError('NOT_FOUND', { detail: 'No such user' });
       const transaction = await tx.insertCreditTransaction({ user_id: id, actor_id: actor?.id ?? null, amount, balance_after: balance, reason, idempotency_key: key ?? null, created_at: now });

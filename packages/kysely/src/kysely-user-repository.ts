@@ -110,10 +110,19 @@ const sortSpecs: Record<SortKey, SortSpec> = {
 const isoMicros = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /** The cursor's key as an SQL value, or VALIDATION_ERROR for a forged one. */
+/** A timestamp PostgreSQL accepts: a real calendar date (no Feb 30) in years 0001..9999. */
+function isRealInstant(value: string): boolean {
+  const millis = Date.parse(value);
+  if (Number.isNaN(millis)) return false;
+  const date = new Date(millis);
+  const year = date.getUTCFullYear();
+  return year >= 1 && year <= 9999 && date.toISOString().slice(0, 10) === value.slice(0, 10);
+}
+
 function cursorKey(spec: SortSpec, value: CursorValue): RawBuilder<unknown> {
   if (spec.kind === 'integer' && Number.isInteger(value)) return sql`${value}`;
   if (spec.kind === 'text' && typeof value === 'string') return sql`${value}`;
-  if (spec.kind === 'timestamp' && typeof value === 'string' && isoMicros.test(value) && !Number.isNaN(Date.parse(value))) {
+  if (spec.kind === 'timestamp' && typeof value === 'string' && isoMicros.test(value) && isRealInstant(value)) {
     return sql`cast(${value} as timestamptz)`;
   }
   throw new UserkitError('VALIDATION_ERROR', {

@@ -1,0 +1,4 @@
+/** Fuzzing every route of the contract over the Express adapter (see fuzz.ts). */
+import { fuzzAdapter } from './fuzz';
+
+fuzzAdapter('express');
