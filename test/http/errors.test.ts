@@ -360,6 +360,33 @@ describe.each(adapters)('error codes on %s', (adapter) => {
       expect(answers.filter((a) => !/→ (ok|400 VALIDATION_ERROR)$/.test(a))).toEqual([]);
     });
 
+    it('unpaired surrogates in JSON text (no UTF-8 form) answer 400 VALIDATION_ERROR naming the field, never 500', async () => {
+      const admin = await seedAs(h, 'admin');
+      const customer = await seedAs(h, 'customer');
+      const lone = '\\udcad';
+      const raw = (body: string) => ({ rawBody: body, headers: { 'content-type': 'application/json' } });
+      const paths = (res: { json: unknown }) => ((res.json as { errors?: { path: string }[] }).errors ?? []).map((e) => e.path);
+      const register = await h.request('POST', '/api/auth/register', raw(`{"email":"lone@example.com","password":"a sturdy passphrase","business_type":"x${lone}"}`));
+      expectProblem(register, 400, 'VALIDATION_ERROR');
+      expect(paths(register)).toEqual(['business_type']);
+      expect(await h.repository.findByEmail('lone@example.com')).toBeUndefined();
+      const update = await h.request('PUT', `/api/users/${customer.user.id}`, { token: customer.token, ...raw(`{"city":"Lis${lone}bon"}`) });
+      expectProblem(update, 400, 'VALIDATION_ERROR');
+      expect(paths(update)).toEqual(['city']);
+      const email = await h.request('POST', '/api/users', { token: admin.token, ...raw(`{"email":"a${lone}@example.com","password":"a sturdy passphrase"}`) });
+      expectProblem(email, 400, 'VALIDATION_ERROR');
+      const credits = await h.request('POST', `/api/users/${customer.user.id}/credits`, { token: admin.token, ...raw(`{"amount":5,"reason":"gift ${lone}"}`) });
+      expectProblem(credits, 400, 'VALIDATION_ERROR');
+      // A password with one would hash like U+FFFD, so two different inputs would share a hash.
+      const password = await h.request('POST', '/api/auth/register', raw(`{"email":"lone2@example.com","password":"a sturdy passphrase ${lone}"}`));
+      expectProblem(password, 400, 'WEAK_PASSWORD');
+      // A paired surrogate (an emoji) is ordinary text.
+      const emoji = await h.request('PUT', `/api/users/${customer.user.id}`, { token: customer.token, ...raw('{"city":"\\ud83d\\ude00"}') });
+      expect(emoji.status).toBe(200);
+      expect((emoji.json as { city: string }).city).toBe('😀');
+      expect((await h.repository.findById(customer.user.id))?.version).toBe(customer.user.version + 1);
+    });
+
     it('UNSUPPORTED_MEDIA_TYPE for bodies that are not application/json', async () => {
       const customer = await seedAs(h, 'customer');
       const cases: [string, Record<string, string>][] = [

@@ -3,6 +3,7 @@
  * decodes them here, so a cursor from one page is only accepted with the same sort.
  */
 import { UserkitError } from './errors';
+import { isStorableText } from './storable-text';
 
 export type CursorValue = string | number | null;
 
@@ -22,7 +23,7 @@ export function decodeCursor(cursor: string, sort: string): { value: CursorValue
     const int4 = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= -2_147_483_648 && (n as number) <= 2_147_483_647;
     if (Array.isArray(parsed) && parsed.length === 3 && parsed[0] === sort && int4(parsed[2]) && parsed[2] > 0) {
       const value = parsed[1] as unknown;
-      if (value === null || (typeof value === 'string' && value.length <= 1000 && !value.includes('\0')) || int4(value)) return { value, id: parsed[2] as number };
+      if (value === null || (typeof value === 'string' && value.length <= 1000 && isStorableText(value)) || int4(value)) return { value, id: parsed[2] as number };
     }
   } catch {
     // fall through

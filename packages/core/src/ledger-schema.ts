@@ -3,6 +3,7 @@
  * records repositories return for them.
  */
 import * as z from 'zod';
+import { storableText } from './storable-text';
 import { leadStatuses, userStatuses, userTypes } from './user-schema';
 
 const isoDate = z.iso.datetime({ offset: true });
@@ -16,7 +17,7 @@ export const creditAdjustmentSchema = z.strictObject(
       .min(-1_000_000_000, { error: 'Amount is too small' })
       .max(1_000_000_000, { error: 'Amount is too large' })
       .refine((n) => n !== 0, { error: 'Amount must not be zero' }),
-    reason: z.string({ error: 'Reason is required' }).trim().min(1, { error: 'Reason is required' }).max(500, { error: 'Reason must be at most 500 characters' }).regex(/^[^\0]*$/, { error: 'Reason must not contain NUL characters' }),
+    reason: z.string({ error: 'Reason is required' }).trim().min(1, { error: 'Reason is required' }).max(500, { error: 'Reason must be at most 500 characters' }).regex(storableText, { error: 'Reason must not contain NUL characters or broken Unicode' }),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `Unknown field: ${issue.keys.join(', ')}` : undefined) },
 );

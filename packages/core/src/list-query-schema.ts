@@ -2,6 +2,7 @@
  * The list query of GET /api/users (SPEC 5): search, filters, sort whitelist, keyset cursor.
  */
 import * as z from 'zod';
+import { storableText } from './storable-text';
 import { leadStatusSchema, userStatusSchema, userTypeSchema } from './user-schema';
 
 export const sortKeys = ['created_at', 'updated_at', 'last_login', 'name', 'email', 'credits'] as const;
@@ -23,7 +24,7 @@ export const listUsersQuerySchema = z.strictObject(
       .string()
       .trim()
       .max(200, { error: 'Search text must be at most 200 characters' })
-      .regex(/^[^\0]*$/, { error: 'Search text must not contain NUL characters' })
+      .regex(storableText, { error: 'Search text must not contain NUL characters or broken Unicode' })
       .optional(),
     user_type: userTypeSchema.optional(),
     status: userStatusSchema.optional(),

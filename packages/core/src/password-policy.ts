@@ -7,6 +7,7 @@ import { commonPasswords } from './common-passwords';
 import { UserkitError } from './errors';
 
 const utf8 = new TextEncoder();
+const unpairedSurrogate = /[\uD800-\uDFFF]/u;
 
 /** bcrypt reads at most this many bytes; longer passwords are refused. */
 export const maxPasswordBytes = 72;
@@ -51,6 +52,9 @@ export class PasswordPolicy {
     // Refuse obviously oversized input before normalising it (NFKC may shrink decomposed input,
     // so the cheap bound is generous; the exact byte check follows on the normalised form).
     if (password.length > maxPasswordBytes * 4) throw weak(`Password must be at most ${maxPasswordBytes} bytes`);
+    // An unpaired surrogate has no UTF-8 form: it would be hashed as U+FFFD, so two different
+    // inputs would match one hash.
+    if (unpairedSurrogate.test(password)) throw weak('Password must not contain broken Unicode (an unpaired surrogate)');
     const normalised = this.normalize(password);
     if (utf8.encode(normalised).length > maxPasswordBytes) throw weak(`Password must be at most ${maxPasswordBytes} bytes`);
     if ([...normalised].length < this.minLength) throw weak(`Password must be at least ${this.minLength} characters`);

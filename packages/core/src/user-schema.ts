@@ -3,6 +3,7 @@
  * for a person reading a form.
  */
 import * as z from 'zod';
+import { storableText } from './storable-text';
 
 export const userTypes = ['admin', 'customer'] as const;
 export const userStatuses = ['active', 'inactive', 'pending', 'suspended'] as const;
@@ -12,15 +13,13 @@ export type UserType = (typeof userTypes)[number];
 export type UserStatus = (typeof userStatuses)[number];
 export type LeadStatus = (typeof leadStatuses)[number];
 
-/** No NUL characters: PostgreSQL cannot store them, so no store may accept them. */
-const noNul = /^[^\0]*$/;
 
 const text = (label: string, max: number) =>
   z
     .string({ error: `${label} must be text` })
     .trim()
     .max(max, { error: `${label} must be at most ${max} characters` })
-    .regex(noNul, { error: `${label} must not contain NUL characters` });
+    .regex(storableText, { error: `${label} must not contain NUL characters or broken Unicode` });
 
 const optionalText = (label: string, max: number) => text(label, max).nullable().optional();
 
@@ -29,7 +28,7 @@ const webUrl = (label: string) =>
     .string({ error: `${label} must be text` })
     .trim()
     .max(2048, { error: `${label} must be at most 2048 characters` })
-    .regex(noNul, { error: `${label} must not contain NUL characters` })
+    .regex(storableText, { error: `${label} must not contain NUL characters or broken Unicode` })
     .pipe(z.url({ protocol: /^https?$/, error: `${label} must be an http(s) URL` }));
 
 /** An email address: trimmed, lower-cased, at most 254 characters. */
@@ -38,7 +37,7 @@ export const emailSchema = z
   .trim()
   .toLowerCase()
   .max(254, { error: 'Email must be at most 254 characters' })
-  .regex(noNul, { error: 'Enter a valid email address' })
+  .regex(storableText, { error: 'Enter a valid email address' })
   .pipe(z.email({ error: 'Enter a valid email address' }));
 
 /** A password as typed. Its strength rules (SPEC 7) are checked by the password policy, not here. */
