@@ -1,10 +1,12 @@
 /**
  * Benchmark data: realistic, varied users generated in SQL (`generate_series`) for seeding, and
  * the same distribution in JS for the import CSV. Deterministic: every random choice is a hash of
- * the row number (`hashint8extended`), so runs and stores see the same rows.
+ * the row number (`hashint8extended`), so runs and stores see the same rows. created_at grows with
+ * the row number within each seeded batch (as in a table that filled up over the year), with
+ * up to an hour of jitter.
  *
  * Search terms: {@link rareSurname} is the last name of 1 row in 10 000 (q matching few, ~0.01%);
- * `son` is part of many first and last names (q matching many, ~1 row in 5).
+ * `son` is part of many first and last names (q matching many, ~11% of rows).
  */
 export const firstNames = [
   'James', 'Mary', 'Robert', 'Patricia', 'John', 'Jennifer', 'Michael', 'Linda', 'David', 'Elizabeth', 'William', 'Barbara',
@@ -80,7 +82,8 @@ WITH g AS (
     hashint8extended(i, 1) & 2147483647 AS h1, hashint8extended(i, 2) & 2147483647 AS h2,
     hashint8extended(i, 3) & 2147483647 AS h3, hashint8extended(i, 4) & 2147483647 AS h4,
     hashint8extended(i, 5) & 2147483647 AS h5, hashint8extended(i, 6) & 2147483647 AS h6,
-    hashint8extended(i, 7) & 2147483647 AS h7, hashint8extended(i, 8) & 2147483647 AS h8
+    hashint8extended(i, 7) & 2147483647 AS h7, hashint8extended(i, 8) & 2147483647 AS h8,
+    hashint8extended(i, 9) & 2147483647 AS h9
   FROM generate_series(${from}::bigint, ${to}::bigint) AS i
 ), p AS (
   SELECT g.*,
@@ -90,7 +93,9 @@ WITH g AS (
     1 + h4 % ${cities.length} AS c,
     CASE WHEN h5 % 200 = 0 THEN 'admin' ELSE 'customer' END AS t,
     CASE WHEN h6 % 100 < 70 THEN 'active' WHEN h6 % 100 < 85 THEN 'pending' WHEN h6 % 100 < 95 THEN 'inactive' ELSE 'suspended' END AS s,
-    ${nowLit} - make_interval(secs => (h7 % 31536000000) / 1000.0) AS created
+    -- Spread over the 365 days before now, growing with the row number (as signups arrive), with
+    -- up to an hour of jitter, to the microsecond.
+    ${nowLit} - make_interval(secs => (${to} - i)::float8 / ${to - from + 1} * 31536000 + (h7 % 3600) + (h9 % 1000000) / 1000000.0) AS created
   FROM g
 )
 INSERT INTO users (email, password_hash, user_type, status, name, username, phone, address, city, state, zip_code, country,

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { BcryptPasswordHasher, UserService, encodeCursor, listUsersQuerySchema, type Actor, type ListUsersQueryInput, type Mailer } from '@userkit/core';
 import { backendCpu, backendCpuSince, nodeCpuSeconds } from './cpu';
 import { importCsv, qFew, qMany, seedUsersSql } from './data';
-import { explain, planSummary, timeIt } from './measure';
+import { explain, explainStatement, fencedPage, planSummary, timeIt } from './measure';
 import { proposedIndexes } from './proposed-indexes';
 import { printTable, writeOutputs, type ExportResult, type ListResult, type Results, type SizeResult, type StoreResult } from './report';
 import { defaultDatabaseUrl, openPglite, openPostgres, type BenchStore, type StoreKind } from './stores';
@@ -128,8 +128,16 @@ async function measureList(store: BenchStore, service: UserService, actor: Actor
       const alone = await timeIt(() => store.query(plan.sql, plan.parameters), { iterations: Math.min(iterations, 50), warmup: 2, budgetMs: scenarioBudgetMs / 3, minIterations: 5 });
       entry.statements.push({ role, plan, alone });
       progress(store.kind, `  ${label} ${scenario.name} [${role}] alone p50 ${alone.p50} ms: ${planSummary(plan)}`);
+      const fenced = role === 'page' && scenario.query.q ? fencedPage(plan.sql) : undefined;
+      if (fenced) {
+        const fencedPlan = await explainStatement(store, fenced, plan.parameters);
+        const fencedAlone = await timeIt(() => store.query(fenced, plan.parameters), { iterations: Math.min(iterations, 50), warmup: 2, budgetMs: scenarioBudgetMs / 3, minIterations: 5 });
+        entry.statements.push({ role: 'page, fenced', plan: fencedPlan, alone: fencedAlone });
+        progress(store.kind, `  ${label} ${scenario.name} [page, fenced] alone p50 ${fencedAlone.p50} ms: ${planSummary(fencedPlan)}`);
+      }
     }
-    entry.statements.sort((a, b) => (a.role === b.role ? 0 : a.role === 'page' ? -1 : 1));
+    const order = ['page', 'page, fenced', 'total'];
+    entry.statements.sort((a, b) => order.indexOf(a.role) - order.indexOf(b.role));
   }
   return out;
 }

@@ -65,21 +65,35 @@ export async function explain(store: BenchStore, record: () => Promise<unknown>)
   await record();
   const queries: CompiledQuery[] = [...store.recorded];
   const plans: Plan[] = [];
-  for (const query of queries) {
-    const rows = await store.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`, [...query.parameters]);
-    const plan = rows.map((row) => row['QUERY PLAN']);
-    const text = plan.join('\n');
-    const executionMs = /Execution Time: ([\d.]+) ms/.exec(text)?.[1];
-    plans.push({
-      sql: query.sql,
-      parameters: [...query.parameters],
-      plan,
-      executionMs: executionMs === undefined ? undefined : Number(executionMs),
-      indexes: [...new Set([...text.matchAll(/Index (?:Only )?Scan (?:Backward )?using (\S+)|Bitmap Index Scan on (\S+)/g)].map((m) => (m[1] ?? m[2]) as string))],
-      seqScans: [...new Set([...text.matchAll(/Seq Scan on (\S+)/g)].map((m) => m[1] as string))],
-    });
-  }
+  for (const query of queries) plans.push(await explainStatement(store, query.sql, [...query.parameters]));
   return plans;
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of one statement. */
+export async function explainStatement(store: BenchStore, sql: string, parameters: unknown[]): Promise<Plan> {
+  const rows = await store.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, parameters);
+  const plan = rows.map((row) => row['QUERY PLAN']);
+  const text = plan.join('\n');
+  const executionMs = /Execution Time: ([\d.]+) ms/.exec(text)?.[1];
+  return {
+    sql,
+    parameters,
+    plan,
+    executionMs: executionMs === undefined ? undefined : Number(executionMs),
+    indexes: [...new Set([...text.matchAll(/Index (?:Only )?Scan (?:Backward )?using (\S+)|Bitmap Index Scan on (\S+)/g)].map((m) => (m[1] ?? m[2]) as string))],
+    seqScans: [...new Set([...text.matchAll(/Seq Scan on (\S+)/g)].map((m) => m[1] as string))],
+  };
+}
+
+/**
+ * The page statement with its matching rows computed in a subquery the planner cannot merge
+ * (`OFFSET 0`), so ORDER BY … LIMIT cannot walk an index in sort order filtering row by row:
+ * the query shape proposed for lists whose total is small (see the analysis in the docs).
+ */
+export function fencedPage(pageSql: string): string | undefined {
+  const at = pageSql.lastIndexOf(' order by ');
+  if (at < 0) return undefined;
+  return `select * from (${pageSql.slice(0, at)} offset 0) as matches${pageSql.slice(at)}`;
 }
 
 /** A one-line summary of a plan: top nodes, indexes, sequential scans, execution time. */
