@@ -3,6 +3,7 @@
  * error in the body (it goes to `onError`); an unreachable database answers 503 SERVICE_UNAVAILABLE
  * with Retry-After, and the request changed nothing.
  */
+import { connect } from 'node:net';
 import { UserkitError } from '@userkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapters, startHarness, storeTargets, type HttpHarness, type HttpResponse } from './harness';
@@ -116,6 +117,29 @@ describe.each(adapters)('store faults on %s', (adapter) => {
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(res.text).not.toContain('0003_add_token_version');
       expect((await h.request('GET', '/api/health')).status).toBe(200);
+    });
+
+    it('a client that hangs up mid-body is not an internal error, and nothing is written', async () => {
+      await start();
+      const admin = await seedAs(h, 'admin');
+      const hangUp = (method: string, path: string, contentType: string, part: string) =>
+        new Promise<void>((resolve) => {
+          const url = new URL(`${h.baseUrl}${path}`);
+          const socket = connect(Number(url.port), url.hostname, () => {
+            socket.write(`${method} ${path} HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${admin.token}\r\nContent-Type: ${contentType}\r\nContent-Length: 100000\r\n\r\n${part}`);
+            setTimeout(() => socket.destroy(), 100);
+          });
+          socket.on('close', () => resolve());
+          socket.on('error', () => undefined);
+        });
+      await hangUp('POST', '/api/users', 'application/json', '{"email":"half@example.com","password":"a sturdy pass');
+      await hangUp('POST', '/api/users/import', 'text/csv', 'email,name\nhalf2@example.com,Half\n');
+      // Give the server a moment to notice the closed sockets and finish those requests.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(reported).toEqual([]);
+      expect(await h.repository.findByEmail('half@example.com')).toBeUndefined();
+      expect(await h.repository.findByEmail('half2@example.com')).toBeUndefined();
+      expect((await h.request('GET', '/api/users/me', { token: admin.token })).status).toBe(200);
     });
   });
 });

@@ -288,6 +288,15 @@ describe.each(adapters)('routes on %s', (adapter) => {
       expect(own.json).toEqual(customer.user);
       expectProblem(await h.request('GET', '/api/users/abc', { token: admin.token }), 400, 'VALIDATION_ERROR');
       expectProblem(await h.request('GET', '/api/users/0', { token: admin.token }), 400, 'VALIDATION_ERROR');
+      // Only decimal digits name a user: Number() would read these as ids.
+      for (const odd of [`0x${customer.user.id.toString(16)}`, `${customer.user.id}e0`, `${customer.user.id}.0`, `%20${customer.user.id}`, '99999999999']) {
+        expectProblem(await h.request('GET', `/api/users/${odd}`, { token: admin.token }), 400, 'VALIDATION_ERROR');
+      }
+      // Leading zeros are still the same number.
+      expect((await h.request('GET', `/api/users/00${customer.user.id}`, { token: admin.token })).status).toBe(200);
+      // A missing or deleted target answers 404 whether the caller is loaded with it or not.
+      expectProblem(await h.request('GET', '/api/users/2147483647', { token: admin.token }), 404, 'NOT_FOUND');
+      expectProblem(await h.request('GET', '/api/users/2147483647', { token: customer.token }), 403, 'FORBIDDEN');
     });
 
     it('PUT /users/:id is partial: fields left out stay as they are', async () => {

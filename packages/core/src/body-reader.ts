@@ -29,7 +29,8 @@ export async function readBody(source: BodySource | null | undefined, limit: num
   const chunks: Uint8Array[] = [];
   let size = 0;
   const encoder = new TextEncoder();
-  for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
+  const incomplete = () => new UserkitError('INVALID_JSON', { detail: 'The body ended before it was complete' });
+  for await (const chunk of clientChunks(source as AsyncIterable<Uint8Array | string>, incomplete)) {
     const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
     size += bytes.byteLength;
     if (size > limit * drainFactor) throw tooLarge(limit);
@@ -43,6 +44,36 @@ export async function readBody(source: BodySource | null | undefined, limit: num
     offset += chunk.byteLength;
   }
   return out;
+}
+
+/**
+ * The chunks of a request body. A stream that fails part-way (the client hung up, the connection
+ * broke) ends with the 4xx error `incomplete()` makes instead: the client's fault, never an
+ * internal error.
+ */
+export async function* clientChunks<T>(source: AsyncIterable<T>, incomplete: () => UserkitError): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let done = false;
+  try {
+    for (;;) {
+      let next: IteratorResult<T>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        done = true;
+        if (error instanceof UserkitError) throw error;
+        throw incomplete();
+      }
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    // The reader stopped early (a limit, a parse error): let the source clean up, as for-await would.
+    if (!done) await iterator.return?.();
+  }
 }
 
 /** True for `application/json` and `application/*+json`, with any parameters. */

@@ -78,11 +78,11 @@ export interface RouteSpec {
 const route = <const R extends RouteSpec>(spec: R): R => spec;
 
 export const idParamsSchema = z.object({
-  id: z.coerce
-    .number({ error: 'The id must be a number' })
-    .int({ error: 'The id must be a whole number' })
-    .positive({ error: 'The id must be positive' })
-    .max(2_147_483_647, { error: 'The id is too large' }),
+  // Decimal digits only: `0x10`, `1e3` or ` 7` are not ids, even though Number() reads them.
+  id: z
+    .string({ error: 'The id must be a number' })
+    .regex(/^\d{1,12}$/, { error: 'The id must be a whole number' })
+    .pipe(z.coerce.number<string>().positive({ error: 'The id must be positive' }).max(2_147_483_647, { error: 'The id is too large' })),
 });
 
 export const loginResponseSchema = z.object({

@@ -15,6 +15,12 @@ export interface JwtTokensOptions {
   /** Lifetime in seconds. Default 3600. */
   ttlSeconds?: number;
   clock?: Clock;
+  /**
+   * How many verified tokens to remember (default 10 000; 0 turns it off). A token seen before is
+   * accepted again without a signature check until its `exp`: the claims of a string jose verified
+   * cannot change. The user is still loaded on every request, so revocation stays immediate.
+   */
+  verifiedCacheSize?: number;
 }
 
 /** What a verified token says. */
@@ -47,7 +53,11 @@ export class JwtTokens {
   readonly audience: string;
   readonly ttlSeconds: number;
   readonly #key: Uint8Array;
+  /** The secret imported once as a WebCrypto key (jose imports a Uint8Array anew on every call). */
+  #cryptoKey: ReturnType<typeof crypto.subtle.importKey> | undefined;
   readonly #clock: Clock;
+  readonly #verified = new Map<string, { claims: TokenClaims; exp: number }>();
+  readonly #verifiedCacheSize: number;
 
   constructor(options: JwtTokensOptions) {
     this.#key = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
@@ -56,6 +66,7 @@ export class JwtTokens {
     this.audience = options.audience ?? 'userkit-api';
     this.ttlSeconds = options.ttlSeconds ?? 3600;
     this.#clock = options.clock ?? systemClock;
+    this.#verifiedCacheSize = options.verifiedCacheSize ?? 10_000;
   }
 
   async issue(user: { id: number; token_version: number }): Promise<IssuedToken> {
@@ -73,8 +84,15 @@ export class JwtTokens {
 
   /** The claims of a valid token, or UNAUTHENTICATED (expired, bad signature, wrong alg/iss/aud, malformed). */
   async verify(token: string): Promise<TokenClaims> {
+    const seen = this.#verified.get(token);
+    if (seen) {
+      if (seen.exp > Math.floor(this.#clock.now().getTime() / 1000)) return seen.claims;
+      this.#verified.delete(token);
+      throw new UserkitError('UNAUTHENTICATED', { detail: 'The token has expired' });
+    }
     try {
-      const { payload } = await jwtVerify(token, this.#key, {
+      this.#cryptoKey ??= crypto.subtle.importKey('raw', this.#key, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+      const { payload } = await jwtVerify(token, await this.#cryptoKey, {
         algorithms: [algorithm],
         issuer: this.issuer,
         audience: this.audience,
@@ -86,11 +104,20 @@ export class JwtTokens {
       if (!Number.isSafeInteger(userId) || userId <= 0 || userId > 2_147_483_647 || typeof tokenVersion !== 'number' || !Number.isSafeInteger(tokenVersion)) {
         throw new UserkitError('UNAUTHENTICATED', { detail: 'The token is invalid' });
       }
-      return { userId, tokenVersion };
+      const claims = { userId, tokenVersion };
+      this.#remember(token, claims, payload.exp as number);
+      return claims;
     } catch (error) {
       if (error instanceof UserkitError) throw error;
       const expired = error instanceof joseErrors.JWTExpired;
       throw new UserkitError('UNAUTHENTICATED', { detail: expired ? 'The token has expired' : 'The token is invalid' });
     }
+  }
+
+  #remember(token: string, claims: TokenClaims, exp: number): void {
+    if (this.#verifiedCacheSize <= 0) return;
+    // Oldest first out: Map keeps insertion order.
+    if (this.#verified.size >= this.#verifiedCacheSize) this.#verified.delete(this.#verified.keys().next().value as string);
+    this.#verified.set(token, { claims, exp });
   }
 }

@@ -83,6 +83,15 @@ export class MemoryUserRepository implements UserRepository {
     });
   }
 
+  findByIds(ids: readonly number[]): Promise<UserRecord[]> {
+    return this.#run((state) =>
+      [...new Set(ids)].flatMap((id) => {
+        const user = state.users.get(id);
+        return user && user.deleted_at === null ? [clone(user)] : [];
+      }),
+    );
+  }
+
   findByEmail(email: string, options: FindOptions = {}): Promise<UserRecord | undefined> {
     const wanted = lower(email);
     return this.#run((state) => {

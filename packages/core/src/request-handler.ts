@@ -4,7 +4,7 @@
  * framework's request into a {@link CoreRequest} and the {@link CoreResponse} back.
  */
 import { BearerAuthenticator, type Authenticator } from './authenticator';
-import { assertJson, defaultBodyLimit, parseJson, readBody, type BodySource } from './body-reader';
+import { assertJson, clientChunks, defaultBodyLimit, parseJson, readBody, type BodySource } from './body-reader';
 import { contract, type RouteName, type RouteSpec } from './contract';
 import { UserkitError, errorStatus, isUserkitError } from './errors';
 import { userEtag } from './etag';
@@ -17,6 +17,7 @@ import { problemContentType, toProblem } from './problem';
 import { RateLimiter } from './rate-limiter';
 import { MemoryRateLimitStore, type RateLimitStore, type RateLimits } from './rate-limit-store';
 import type { UserService } from './user-service';
+import type { UserRecord } from './user-record';
 import { isPlainObject, parseInput } from './validation';
 
 /** A request as an adapter hands it over. */
@@ -139,10 +140,21 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         return problemResponse(new UserkitError('METHOD_NOT_ALLOWED', { detail: `Use ${allow}` }), { allow });
       }
       const { spec, name } = route;
-      const actor = spec.access === 'public' ? undefined : await authenticator.authenticate({ header: request.header });
+      const groups = route.pattern.exec(relative)?.groups ?? {};
+      // GET /users/{id} with the built-in authenticator: load the caller and the target in one query.
+      const loaded = new Map<number, UserRecord | null>();
+      const targetId = name === 'getUser' && !options.authenticator ? plainId(groups['id']) : undefined;
+      const auth =
+        targetId === undefined
+          ? authenticator
+          : new BearerAuthenticator(options.tokens, async (actorId) => {
+              const { actor, other } = await options.service.findActorWith(actorId, targetId);
+              loaded.set(targetId, other);
+              return actor;
+            });
+      const actor = spec.access === 'public' ? undefined : await auth.authenticate({ header: request.header });
       if (spec.access !== 'public' && !actor) throw new UserkitError('UNAUTHENTICATED', { detail: 'Sign in and send Authorization: Bearer <token>' });
       if (spec.access === 'admin' && actor?.user_type !== 'admin') throw new UserkitError('FORBIDDEN', { detail: 'Admins only' });
-      const groups = route.pattern.exec(relative)?.groups ?? {};
       const params = spec.params ? parseInput(spec.params, groups, 'The path has invalid parameters') : {};
       const body = spec.body ? await readJsonBody(request, bodyLimit) : undefined;
       let upload: AsyncIterable<Uint8Array | string> | undefined;
@@ -150,7 +162,9 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         importContentType(request.header('content-type'));
         const maxBytes = options.importLimits?.maxBytes ?? defaultImportLimits.maxBytes;
         if (Number(request.header('content-length') ?? 0) > maxBytes) throw new UserkitError('PAYLOAD_TOO_LARGE', { detail: `The import is larger than ${maxBytes} bytes` });
-        upload = (request.body ?? undefined) as AsyncIterable<Uint8Array | string> | undefined;
+        const incomplete = () =>
+          new UserkitError('VALIDATION_ERROR', { detail: 'The upload ended before it was complete', errors: [{ path: 'body', message: 'The upload ended before it was complete', code: 'incomplete_body' }] });
+        upload = request.body ? clientChunks(request.body as AsyncIterable<Uint8Array | string>, incomplete) : undefined;
       }
       const context = {
         service: options.service,
@@ -164,6 +178,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         header: request.header,
         openapi: document,
         ready,
+        loaded,
       };
       const run = () => operations[name](context);
       const result = spec.rateLimit
@@ -183,6 +198,11 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
   }
 
   return { handle, basePath };
+}
+
+/** A path id in canonical form (what the params schema will also read as this number), else undefined. */
+function plainId(raw: string | undefined): number | undefined {
+  return raw !== undefined && /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : undefined;
 }
 
 async function readJsonBody(request: CoreRequest, limit: number): Promise<unknown> {

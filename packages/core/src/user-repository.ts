@@ -49,6 +49,13 @@ export interface UserRepository {
   /** The user with this id, or undefined. Soft-deleted users only with `includeDeleted`. */
   findById(id: number, options?: FindOptions): Promise<UserRecord | undefined>;
 
+  /**
+   * The live (not soft-deleted) users among these ids, in one round trip, in any order; ids with
+   * no live user are simply absent. The request handler loads the caller and the target of a
+   * read together with it.
+   */
+  findByIds(ids: readonly number[]): Promise<UserRecord[]>;
+
   /** The user with this email (compared lower-cased and trimmed), or undefined. */
   findByEmail(email: string, options?: FindOptions): Promise<UserRecord | undefined>;
 

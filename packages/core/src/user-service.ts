@@ -234,14 +234,34 @@ export class UserService {
     if (sent) await this.#sendCode(email, code);
   }
 
-  /** The user `id`, if `actor` may read it. Customers get FORBIDDEN for any id but their own. */
-  async get(actor: Actor, id: number): Promise<User> {
-    return toPublicUser(await this.#loadTarget(this.repository, actor, id, 'read'));
+  /**
+   * The user `id`, if `actor` may read it. Customers get FORBIDDEN for any id but their own.
+   * `options.loaded` is the user `id` as this request already loaded it with {@link findActorWith}
+   * (`null`: known to be missing), which saves a query; the policy applies all the same.
+   *
+   * @example
+   * ```ts
+   * const { actor, other } = await service.findActorWith(claims.userId, 42);
+   * const user = await service.get(actor!, 42, { loaded: other });
+   * ```
+   */
+  async get(actor: Actor, id: number, options: { loaded?: UserRecord | null | undefined } = {}): Promise<User> {
+    const loaded = options.loaded && options.loaded.id !== id ? undefined : options.loaded;
+    return toPublicUser(await this.#loadTarget(this.repository, actor, id, 'read', { loaded }));
   }
 
   /** Loads an actor by id for authentication: undefined when missing or deleted. Includes secrets: never send it. */
   findActor(id: number): Promise<UserRecord | undefined> {
     return this.repository.findById(id);
+  }
+
+  /**
+   * {@link findActor} plus another live user (the target of a read) in the same round trip:
+   * `other` is null when that user is missing or deleted. Both include secrets: never send them.
+   */
+  async findActorWith(actorId: number, otherId: number): Promise<{ actor: UserRecord | undefined; other: UserRecord | null }> {
+    const rows = await this.repository.findByIds(actorId === otherId ? [actorId] : [actorId, otherId]);
+    return { actor: rows.find((r) => r.id === actorId), other: rows.find((r) => r.id === otherId) ?? null };
   }
 
   /** One page of users (admins only). */
@@ -707,10 +727,10 @@ export class UserService {
     actor: Actor,
     id: number,
     action: TargetAction,
-    options: { lock?: boolean; fields?: string[]; resultingType?: UserType | undefined } = {},
+    options: { lock?: boolean; fields?: string[]; resultingType?: UserType | undefined; loaded?: UserRecord | null | undefined } = {},
   ): Promise<UserRecord> {
     if (actor.user_type !== 'admin' && actor.id !== id) throw new UserkitError('FORBIDDEN', { detail: 'You may not do this' });
-    const target = await repo.findById(id, { lock: options.lock ?? false });
+    const target = options.loaded !== undefined ? (options.loaded ?? undefined) : await repo.findById(id, { lock: options.lock ?? false });
     if (!target) throw new UserkitError('NOT_FOUND', { detail: 'No such user' });
     const decision =
       action === 'update'

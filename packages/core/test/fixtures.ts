@@ -86,6 +86,10 @@ export class RecordingRepository implements UserRepository {
     return this.inner.findById(id, options);
   }
 
+  findByIds(ids: readonly number[]): Promise<UserRecord[]> {
+    return this.inner.findByIds(ids);
+  }
+
   findByEmail(email: string, options?: FindOptions): Promise<UserRecord | undefined> {
     return this.inner.findByEmail(email, options);
   }

@@ -86,6 +86,17 @@ export function describeUserRepository(name: string, open: () => Promise<Reposit
         expect(await repo.findById(999_999)).toBeUndefined();
       });
 
+      it('finds live users by many ids in one call, skipping unknown and soft-deleted ones', async () => {
+        const a = await repo.insert(newUser({ email: 'ids-a@example.com' }));
+        const b = await repo.insert(newUser({ email: 'ids-b@example.com' }));
+        const gone = await repo.insert(newUser({ email: 'ids-gone@example.com' }));
+        await repo.update(gone.id, { deleted_at: new Date() });
+        const found = await repo.findByIds([b.id, 999_999, a.id, gone.id, a.id]);
+        expect(found.map((u) => u.email).sort()).toEqual(['ids-a@example.com', 'ids-b@example.com']);
+        expect(found.find((u) => u.id === a.id)).toEqual(await repo.findById(a.id));
+        expect(await repo.findByIds([])).toEqual([]);
+      });
+
       it('round-trips timestamps to the millisecond', async () => {
         const at = new Date('2026-03-04T05:06:07.089Z');
         const user = await repo.insert(newUser({ created_at: at, verification_expires: at }));

@@ -15,6 +15,8 @@ function nodeAddress(c: Context): string | undefined {
   return env?.incoming?.socket?.remoteAddress;
 }
 
+const joined = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : value);
+
 /**
  * Middleware that serves the userkit API and passes every other path to `next`.
  *
@@ -28,11 +30,15 @@ export function userkitMiddleware(handler: UserkitHandler, options: UserkitHonoO
   const address = options.remoteAddress ?? nodeAddress;
   return async (c, next) => {
     const raw = c.req.raw;
+    const method = raw.method;
+    // Under @hono/node-server, headers come straight from the Node request, and a GET has no body:
+    // touching raw.headers or raw.body there makes it build a whole fetch Request per request.
+    const incoming = (c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined)?.incoming;
     const response = await handler.handle({
-      method: raw.method,
+      method,
       url: raw.url,
-      header: (name) => raw.headers.get(name) ?? undefined,
-      body: raw.body,
+      header: incoming ? (name) => joined(incoming.headers[name]) : (name) => raw.headers.get(name) ?? undefined,
+      body: method === 'GET' || method === 'HEAD' ? null : raw.body,
       remoteAddress: address(c),
     });
     if (!response) return next();

@@ -1,7 +1,7 @@
 /**
  * The {@link UserRepository} over Kysely, for PostgreSQL (`pg`) and PGlite alike.
  */
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import {
   UserkitError,
   isUserkitError,
@@ -62,6 +62,29 @@ function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]
 
 /** How emails are stored, and how emails and usernames are compared. */
 const lowerTrim = (text: string) => text.trim().toLowerCase();
+
+/** Statements of the authenticated hot path, compiled once per Kysely instance (plugins included). */
+interface HotQueries {
+  findLiveById(id: number): CompiledQuery<UserRow>;
+  findLiveByIds(ids: number[]): CompiledQuery<UserRow>;
+}
+const hotQueryCache = new WeakMap<Kysely<Database>, HotQueries>();
+
+function hotQueries(db: Kysely<Database>): HotQueries {
+  let queries = hotQueryCache.get(db);
+  if (!queries) {
+    const byId = db.selectFrom('users').select(userColumns).where('id', '=', 0).where('deleted_at', 'is', null).compile();
+    const byIds = db.selectFrom('users').select(userColumns).where(sql<SqlBool>`id = any(cast(${[0]} as int[]))`).where('deleted_at', 'is', null).compile();
+    // One parameter each: the id (or the id array) takes the placeholder's place.
+    if (byId.parameters.length !== 1 || byIds.parameters.length !== 1) throw new Error('userkit: unexpected parameters in a hot query');
+    queries = {
+      findLiveById: (id) => CompiledQuery.raw(byId.sql, [id]) as CompiledQuery<UserRow>,
+      findLiveByIds: (ids) => CompiledQuery.raw(byIds.sql, [ids]) as CompiledQuery<UserRow>,
+    };
+    hotQueryCache.set(db, queries);
+  }
+  return queries;
+}
 
 function toUserRecord(row: UserRow): UserRecord {
   return { ...row, additional_websites: row.additional_websites ?? [] };
@@ -213,7 +236,20 @@ export class KyselyUserRepository implements UserRepository {
   }
 
   findById(id: number, options: FindOptions = {}): Promise<UserRecord | undefined> {
-    return this.#find((eb) => eb('id', '=', id), options);
+    if (options.includeDeleted || options.lock) return this.#find((eb) => eb('id', '=', id), options);
+    // The hot path (every authenticated request): compiled once per database, not per call.
+    return this.#run(async () => {
+      const { rows } = await this.#db.executeQuery(hotQueries(this.#db).findLiveById(id));
+      return rows[0] && toUserRecord(rows[0]);
+    });
+  }
+
+  findByIds(ids: readonly number[]): Promise<UserRecord[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.#run(async () => {
+      const { rows } = await this.#db.executeQuery(hotQueries(this.#db).findLiveByIds([...new Set(ids)]));
+      return rows.map(toUserRecord);
+    });
   }
 
   findByEmail(email: string, options: FindOptions = {}): Promise<UserRecord | undefined> {
