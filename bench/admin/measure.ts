@@ -85,17 +85,6 @@ export async function explainStatement(store: BenchStore, sql: string, parameter
   };
 }
 
-/**
- * The page statement with its matching rows computed in a subquery the planner cannot merge
- * (`OFFSET 0`), so ORDER BY … LIMIT cannot walk an index in sort order filtering row by row:
- * the query shape proposed for lists whose total is small (see the analysis in the docs).
- */
-export function fencedPage(pageSql: string): string | undefined {
-  const at = pageSql.lastIndexOf(' order by ');
-  if (at < 0) return undefined;
-  return `select * from (${pageSql.slice(0, at)} offset 0) as matches${pageSql.slice(at)}`;
-}
-
 /** A one-line summary of a plan: top nodes, indexes, sequential scans, execution time. */
 export function planSummary(plan: Plan): string {
   const nodes = plan.plan

@@ -29,7 +29,7 @@ export interface ExportResult {
 
 /** One list shape: `service.list` latency, and each of its statements (page, total) explained and timed alone. */
 export type ListResult = { name: string; query: ListUsersQueryInput; total: number; items: number } & Timing & {
-  statements: { role: 'page' | 'page, fenced' | 'total'; plan: Plan; alone: Timing }[];
+  statements: { role: 'matches' | 'page' | 'total'; plan: Plan; alone: Timing }[];
 };
 
 export interface SizeResult {
@@ -100,8 +100,8 @@ function tableRows(results: Results): { columns: string[]; rows: Row[] } {
         const page = list.statements.find((x) => x.role === 'page');
         const total = list.statements.find((x) => x.role === 'total');
         set(`  ${shortName(list.name)}: page / total SQL alone — p50 ms`, column, `${ms(page?.alone.p50)} / ${ms(total?.alone.p50)}`);
-        const fenced = list.statements.find((x) => x.role === 'page, fenced');
-        if (fenced) set(`  ${shortName(list.name)}: page fenced (OFFSET 0 subquery) alone — p50 ms`, column, ms(fenced.alone.p50));
+        const matches = list.statements.find((x) => x.role === 'matches');
+        if (matches) set(`  ${shortName(list.name)}: matching ids (up to the cap) alone — p50 ms`, column, ms(matches.alone.p50));
       }
       for (const list of size.proposed?.list ?? []) {
         set(`list: ${shortName(list.name)}, proposed indexes — p50 / p95 ms`, column, `${ms(list.p50)} / ${ms(list.p95)}`);
@@ -201,7 +201,7 @@ export function markdownSection(results: Results, analysis: string): string {
   out.push('');
   out.push('### Query plans (EXPLAIN ANALYZE of the SQL the repository sends)');
   out.push('');
-  out.push('Each list call runs two statements at once: the page (`limit + 1` rows) and the `total` (`count(*)` with the same filters). "alone" is the p50 of the statement run by itself. "page, fenced" (q shapes only) is the page with its matches computed in an `OFFSET 0` subquery — a proposed query shape, not the product\'s.');
+  out.push('A list without `q` runs two statements at once: the page (`limit + 1` rows) and the `total` (`count(*)` over at most cap + 1 matching rows; the cap is 1000 by default). A list with `q` first collects the matching ids (at most cap + 1, through the trigram index); when they are within the cap the page is read among those ids, otherwise by walking the sort index. "alone" is the p50 of the statement run by itself.');
   out.push('');
   for (const store of results.stores) {
     for (const size of store.sizes) {

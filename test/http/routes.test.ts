@@ -129,7 +129,7 @@ describe.each(adapters)('routes on %s', (adapter) => {
       expect(res.headers.get('etag')).toBe(`"${user.id}.${user.version}"`);
     });
 
-    it('GET /users → { items, next_cursor, total } with search, filters and sort', async () => {
+    it('GET /users → { items, next_cursor, total, total_capped } with search, filters and sort', async () => {
       const admin = await seedAs(h, 'admin', { name: 'Zed Admin' });
       const t0 = h.clock.now();
       h.clock.advance(60_000);
@@ -144,7 +144,7 @@ describe.each(adapters)('routes on %s', (adapter) => {
         const res = await h.request<Page>('GET', `/api/users${query}`, { token });
         expect(res.status, `${query}: ${res.text.slice(0, 200)}`).toBe(200);
         userPageSchema.parse(res.json);
-        expect(Object.keys(res.json).sort()).toEqual(['items', 'next_cursor', 'total']);
+        expect(Object.keys(res.json).sort()).toEqual(['items', 'next_cursor', 'total', 'total_capped']);
         return res.json;
       };
       const ids = (page: Page) => page.items.map((u) => u.id);

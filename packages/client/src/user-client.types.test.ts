@@ -10,7 +10,7 @@ describe('client types come from core', () => {
     expectTypeOf<RouteOutput<'getUser'>>().toEqualTypeOf<User>();
     expectTypeOf<RouteOutput<'deleteUser'>>().toEqualTypeOf<void>();
     expectTypeOf<RouteOutput<'register'>>().toEqualTypeOf<{ user: User }>();
-    expectTypeOf<RouteOutput<'listUsers'>>().toEqualTypeOf<{ items: User[]; next_cursor: string | null; total: number }>();
+    expectTypeOf<RouteOutput<'listUsers'>>().toEqualTypeOf<{ items: User[]; next_cursor: string | null; total: number; total_capped: boolean }>();
     expectTypeOf(client.me).returns.resolves.toEqualTypeOf<User>();
     expectTypeOf(client.login).returns.resolves.toHaveProperty('access_token').toEqualTypeOf<string>();
   });

@@ -53,8 +53,8 @@ export type {
   UserUpdateInput,
   VerifyEmailInput,
 } from './user-schema';
-export { listUsersQuerySchema, sortKeys, sortValues } from './list-query-schema';
-export type { ListUsersQuery, ListUsersQueryInput, Page, SortKey, UserPage } from './list-query-schema';
+export { defaultListTotalCap, listUsersQuerySchema, sortKeys, sortValues } from './list-query-schema';
+export type { ListOptions, ListUsersQuery, ListUsersQueryInput, Page, SortKey, UserPage } from './list-query-schema';
 export { fieldErrorSchema, problemContentType, problemSchema, problemType } from './problem';
 export type { Problem } from './problem';
 export { expectedVersionFromIfMatch, userEtag } from './etag';

@@ -93,7 +93,14 @@ export const loginResponseSchema = z.object({
 });
 export const userEnvelopeSchema = z.object({ user: userSchema });
 export const acceptedSchema = z.object({ status: z.literal('accepted'), detail: z.string() });
-export const userPageSchema = z.object({ items: z.array(userSchema), next_cursor: z.string().nullable(), total: z.number().int() });
+export const userPageSchema = z.object({
+  items: z.array(userSchema),
+  next_cursor: z.string().nullable(),
+  /** Matching users, counted up to the server's cap (1000 by default). */
+  total: z.number().int(),
+  /** True when more users match than `total` says. */
+  total_capped: z.boolean(),
+});
 export const passwordChangeSchema = z.union([selfPasswordChangeSchema, adminPasswordSetSchema]);
 export const healthSchema = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()).optional() });
 

@@ -57,8 +57,8 @@ export type {
   VerifyEmailInput,
   WritableField,
 } from './user-schema';
-export { listUsersQuerySchema, sortKeys, sortValues } from './list-query-schema';
-export type { ListUsersQuery, ListUsersQueryInput, Page, SortKey, UserPage } from './list-query-schema';
+export { defaultListTotalCap, listUsersQuerySchema, sortKeys, sortValues } from './list-query-schema';
+export type { ListOptions, ListUsersQuery, ListUsersQueryInput, Page, SortKey, UserPage } from './list-query-schema';
 export { isActiveSuperAdmin, secretColumns, toPublicUser } from './user-record';
 export type { NewUserRecord, UserPatch, UserRecord } from './user-record';
 export {

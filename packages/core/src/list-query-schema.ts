@@ -25,6 +25,9 @@ export const listUsersQuerySchema = z.strictObject(
       .trim()
       .max(200, { error: 'Search text must be at most 200 characters' })
       .regex(storableText, { error: 'Search text must not contain NUL characters or broken Unicode' })
+      // Refused: U+001F separates the fields in the search index, and nobody searches for control characters.
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
+      .regex(/^[^\x00-\x1f\x7f]*$/, { error: 'Search text must not contain control characters' })
       .optional(),
     user_type: userTypeSchema.optional(),
     status: userStatusSchema.optional(),
@@ -55,5 +58,20 @@ export interface Page<T> {
 
 /** A page of users with the total that matches the filters. */
 export interface UserPage<T> extends Page<T> {
+  /** How many live users match, counted up to the cap: `min(matches, totalCap)`. */
   total: number;
+  /** True when more users match than `total` says (the count stopped at the cap). */
+  total_capped: boolean;
+}
+
+/**
+ * How many matches a list counts by default before it stops and reports `total_capped`: enough
+ * for any screen of results, and it keeps a list over a million users as fast as a page read.
+ */
+export const defaultListTotalCap = 1000;
+
+/** How a repository answers a list. */
+export interface ListOptions {
+  /** Count matches up to this many (default {@link defaultListTotalCap}; `Infinity` for an exact count). */
+  totalCap?: number;
 }

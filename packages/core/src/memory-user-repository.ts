@@ -6,7 +6,7 @@
 import { decodeCursor, encodeCursor, type CursorValue } from './cursor';
 import { UserkitError } from './errors';
 import type { CreditTransactionRecord, NewCreditTransactionRecord, UserCounts } from './ledger-schema';
-import type { ListUsersQuery, Page, UserPage } from './list-query-schema';
+import { defaultListTotalCap, type ListOptions, type ListUsersQuery, type Page, type UserPage } from './list-query-schema';
 import { isActiveSuperAdmin, type NewUserRecord, type UserPatch, type UserRecord } from './user-record';
 import type { ActivityRecord, FindOptions, NewActivityRecord, UserRepository } from './user-repository';
 
@@ -180,7 +180,8 @@ export class MemoryUserRepository implements UserRepository {
     return this.#run((state) => [...state.users.values()].filter(isActiveSuperAdmin).map((u) => u.id));
   }
 
-  list(query: ListUsersQuery): Promise<UserPage<UserRecord>> {
+  list(query: ListUsersQuery, options: ListOptions = {}): Promise<UserPage<UserRecord>> {
+    const cap = options.totalCap ?? defaultListTotalCap;
     return this.#run((state) => {
       const descending = query.sort.startsWith('-');
       const key = (descending ? query.sort.slice(1) : query.sort) as SortColumn;
@@ -197,7 +198,8 @@ export class MemoryUserRepository implements UserRepository {
       return {
         items: page.map(clone),
         next_cursor: rows.length > query.limit && last ? encodeCursor(query.sort, sortValue(last, key), last.id) : null,
-        total: matching.length,
+        total: Math.min(matching.length, cap),
+        total_capped: matching.length > cap,
       };
     });
   }

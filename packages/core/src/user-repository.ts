@@ -2,7 +2,7 @@
  * The storage port. Implementations: `KyselyUserRepository` (PostgreSQL, PGlite) in
  * `@userkit/kysely` and {@link MemoryUserRepository} here. All of them run one conformance suite.
  */
-import type { ListUsersQuery, Page, UserPage } from './list-query-schema';
+import type { ListOptions, ListUsersQuery, Page, UserPage } from './list-query-schema';
 import type { CreditTransactionRecord, NewCreditTransactionRecord, UserCounts } from './ledger-schema';
 import type { NewUserRecord, UserPatch, UserRecord } from './user-record';
 
@@ -94,9 +94,11 @@ export interface UserRepository {
 
   /**
    * One page of live users matching `query`, ordered by `query.sort` then id, after
-   * `query.cursor` (opaque, made by this method), with the total that matches the filters.
+   * `query.cursor` (opaque, made by this method), with the number of users that match the
+   * filters counted up to `options.totalCap` (default `defaultListTotalCap`, 1000): `total` is
+   * `min(matches, totalCap)` and `total_capped` says whether more match.
    */
-  list(query: ListUsersQuery): Promise<UserPage<UserRecord>>;
+  list(query: ListUsersQuery, options?: ListOptions): Promise<UserPage<UserRecord>>;
 
   /**
    * Every live user matching the filters of `query`, in its sort order, in batches of at most

@@ -5,7 +5,7 @@
 import { WorkerPasswordHasher } from './worker-password-hasher';
 import { systemClock, type Clock } from './clock';
 import { UserkitError, isUserkitError, type FieldError } from './errors';
-import { listUsersQuerySchema, type ListUsersQueryInput, type UserPage } from './list-query-schema';
+import { defaultListTotalCap, listUsersQuerySchema, type ListOptions, type ListUsersQueryInput, type UserPage } from './list-query-schema';
 import type { Mailer } from './mailer';
 import type { PasswordHasher } from './password-hasher';
 import { PasswordPolicy, maxPasswordBytes, type PasswordPolicyOptions } from './password-policy';
@@ -74,6 +74,11 @@ export interface UserServiceOptions {
   maxVerificationAttempts?: number;
   /** Called when a message could not be sent (the write it belongs to has committed). */
   onMailError?: (error: unknown) => void;
+  /**
+   * How many matches `list` counts before it reports `total_capped` (default 1000; `Infinity`
+   * counts them all, which costs a scan of every match on each page read).
+   */
+  listTotalCap?: number;
 }
 
 /** What {@link UserService.authenticate} returns. */
@@ -110,6 +115,7 @@ export class UserService {
   readonly #ttl: number;
   readonly #maxAttempts: number;
   readonly #onMailError: (error: unknown) => void;
+  readonly #listOptions: ListOptions;
   #dummyHash: Promise<string> | undefined;
 
   constructor(options: UserServiceOptions) {
@@ -121,6 +127,7 @@ export class UserService {
     this.#ttl = options.verificationTtlMs ?? 10 * 60_000;
     this.#maxAttempts = options.maxVerificationAttempts ?? 5;
     this.#onMailError = options.onMailError ?? (() => {});
+    this.#listOptions = { totalCap: options.listTotalCap ?? defaultListTotalCap };
     // Made now, so even the first unknown-email login costs the same as a known one.
     this.#getDummyHash().catch(() => {});
   }
@@ -268,7 +275,7 @@ export class UserService {
   async list(actor: Actor, query: ListUsersQueryInput): Promise<UserPage<User>> {
     assertAllowed(authorizeCollection(actor, 'list'));
     const parsed = parseInput(listUsersQuerySchema, query, 'The query has invalid parameters');
-    const page = await this.repository.list(parsed);
+    const page = await this.repository.list(parsed, this.#listOptions);
     return { ...page, items: page.items.map(toPublicUser) };
   }
 

@@ -242,6 +242,40 @@ export function describeUserRepository(name: string, open: () => Promise<Reposit
         expect(all.items).toHaveLength(2);
       });
 
+      it('never matches a search across two fields', async () => {
+        await repo.insert(newUser({ email: 'span@example.com', name: 'Ann Lee', username: 'leeroy' }));
+        const emails = async (q: string) => (await repo.list(query({ q }))).items.map((u) => u.email);
+        expect(await emails('lee')).toEqual(['span@example.com']);
+        expect(await emails('example.comann')).toEqual([]);
+        expect(await emails('leeleeroy')).toEqual([]);
+        expect(await emails('lee leeroy')).toEqual([]);
+      });
+
+      it('counts matches up to totalCap and says when more match, on every page and search', async () => {
+        for (let i = 0; i < 7; i++) await repo.insert(newUser({ email: `cap${i}@example.com`, name: i < 3 ? 'Rare Name' : 'Common Name', created_at: new Date(base.getTime() + i * 1000) }));
+        const capped = await repo.list(query({ limit: 2, sort: 'created_at' }), { totalCap: 5 });
+        expect([capped.total, capped.total_capped, capped.items.map((u) => u.email)]).toEqual([5, true, ['cap0@example.com', 'cap1@example.com']]);
+        const exact = await repo.list(query({ limit: 2 }), { totalCap: 7 });
+        expect([exact.total, exact.total_capped]).toEqual([7, false]);
+        expect(await repo.list(query({ limit: 2 }), { totalCap: Infinity })).toMatchObject({ total: 7, total_capped: false });
+        // A search with few matches: exact, and its pages hold exactly the matches, in order.
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (let guard = 0; guard < 5; guard++) {
+          const page = await repo.list(query({ q: 'rare', sort: '-created_at', limit: 2, ...(cursor ? { cursor } : {}) }), { totalCap: 5 });
+          expect([page.total, page.total_capped]).toEqual([3, false]);
+          seen.push(...page.items.map((u) => u.email));
+          if (!page.next_cursor) break;
+          cursor = page.next_cursor;
+        }
+        expect(seen).toEqual(['cap2@example.com', 'cap1@example.com', 'cap0@example.com']);
+        // A search with more matches than the cap: capped, and its pages still complete.
+        const many = await repo.list(query({ q: 'name', sort: 'email', limit: 100 }), { totalCap: 5 });
+        expect([many.total, many.total_capped, many.items.length]).toEqual([5, true, 7]);
+        const common = await repo.list(query({ q: 'common', sort: 'email', limit: 100 }), { totalCap: 4 });
+        expect([common.total, common.total_capped, common.items.map((u) => u.email)]).toEqual([4, false, ['cap3@example.com', 'cap4@example.com', 'cap5@example.com', 'cap6@example.com']]);
+      });
+
       it('filters by creation time: after is inclusive, before exclusive', async () => {
         const a = await repo.insert(newUser({ created_at: new Date('2026-02-01T00:00:00Z') }));
         const b = await repo.insert(newUser({ created_at: new Date('2026-02-02T00:00:00Z') }));

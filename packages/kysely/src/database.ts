@@ -1,7 +1,7 @@
 /**
  * The Kysely schema of the userkit tables (SPEC 3). Column names are the seed app's, unchanged.
  */
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 import type { LeadStatus, UserStatus, UserType } from '@userkit/core';
 
 /** `users`: customers and admins in one table. */
@@ -38,6 +38,8 @@ export interface UsersTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   last_login: Date | null;
+  /** Generated (migration 3): the searchable fields joined by U+001F, for `q`. Never selected as a user field. */
+  search_text: GeneratedAlways<string>;
   version: Generated<number>;
   token_version: Generated<number>;
   verification_attempts: Generated<number>;

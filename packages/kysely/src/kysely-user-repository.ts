@@ -6,11 +6,13 @@ import {
   UserkitError,
   isUserkitError,
   decodeCursor,
+  defaultListTotalCap,
   encodeCursor,
   type ActivityRecord,
   type CreditTransactionRecord,
   type CursorValue,
   type FindOptions,
+  type ListOptions,
   type ListUsersQuery,
   type NewActivityRecord,
   type NewCreditTransactionRecord,
@@ -49,7 +51,6 @@ const patchColumns = userColumns.filter(
 );
 /** Rows per multi-row INSERT: well below PostgreSQL's 65535 parameters per statement. */
 const batchRows = 1000;
-const searchColumns = ['email', 'name', 'username', 'phone', 'business_site'] as const;
 
 type UserRow = Pick<Selectable<UsersTable>, (typeof userColumns)[number]>;
 
@@ -164,8 +165,8 @@ function filters(eb: ExpressionBuilder<Database, 'users'>, query: ListFilters): 
   if (query.created_after !== undefined) conditions.push(eb('created_at', '>=', query.created_after));
   if (query.created_before !== undefined) conditions.push(eb('created_at', '<', query.created_before));
   if (query.q) {
-    const pattern = `%${query.q.replace(/[\\%_]/g, '\\$&')}%`;
-    conditions.push(eb.or(searchColumns.map((column) => eb(column, 'ilike', pattern))));
+    // One generated column holds the searchable fields (migration 3): one ILIKE, one trigram index.
+    conditions.push(eb('search_text', 'ilike', `%${query.q.replace(/[\\%_]/g, '\\$&')}%`));
   }
   return eb.and(conditions);
 }
@@ -366,19 +367,36 @@ export class KyselyUserRepository implements UserRepository {
     });
   }
 
-  async list(query: ListUsersQuery): Promise<UserPage<UserRecord>> {
-    const [page, total] = await Promise.all([
+  async list(query: ListUsersQuery, options: ListOptions = {}): Promise<UserPage<UserRecord>> {
+    const cap = options.totalCap ?? defaultListTotalCap;
+    if (query.q && Number.isFinite(cap)) {
+      // Search: collect the matching ids (at most cap + 1) through the trigram index first. When
+      // they are few, the page is read from those rows alone; walking a sort index and filtering
+      // row by row would visit the whole table when the planner guesses the term is common but it
+      // is rare. When they are many, that walk finds a page at once.
+      const ids = await this.#run(async () => {
+        const rows = await this.#db.selectFrom('users').select('id').where((eb) => filters(eb, query)).limit(cap + 1).execute();
+        return rows.map((row) => row.id);
+      });
+      if (ids.length <= cap) return { ...(await this.#page(query, query.cursor, query.limit, ids)), total: ids.length, total_capped: false };
+      return { ...(await this.#page(query, query.cursor, query.limit)), total: cap, total_capped: true };
+    }
+    const [page, count] = await Promise.all([
       this.#page(query, query.cursor, query.limit),
       this.#run(async () => {
-        const row = await this.#db
+        const matching = this.#db
           .selectFrom('users')
-          .select((eb) => eb.fn.countAll<number | string>().as('total'))
+          .select(sql<number>`1`.as('one'))
           .where((eb) => filters(eb, query))
+          .$if(Number.isFinite(cap), (qb) => qb.limit(cap + 1));
+        const row = await this.#db
+          .selectFrom(matching.as('matching'))
+          .select((eb) => eb.fn.countAll<number | string>().as('total'))
           .executeTakeFirstOrThrow();
         return Number(row.total);
       }),
     ]);
-    return { ...page, total };
+    return { ...page, total: Math.min(count, cap), total_capped: count > cap };
   }
 
   async *scanUsers(query: ListFilters, batchSize: number): AsyncIterable<UserRecord[]> {
@@ -390,8 +408,8 @@ export class KyselyUserRepository implements UserRepository {
     } while (cursor !== undefined);
   }
 
-  /** One keyset page of the list (without the total). */
-  async #page(query: ListFilters, cursor: string | undefined, limit: number): Promise<Page<UserRecord>> {
+  /** One keyset page of the list (without the total), optionally among the users `among` only. */
+  async #page(query: ListFilters, cursor: string | undefined, limit: number, among?: readonly number[]): Promise<Page<UserRecord>> {
     const descending = query.sort.startsWith('-');
     const direction = descending ? 'desc' : 'asc';
     const spec = sortSpecs[(descending ? query.sort.slice(1) : query.sort) as SortKey];
@@ -406,6 +424,7 @@ export class KyselyUserRepository implements UserRepository {
         .select(userColumns)
         .select(spec.value.as('sort_value'))
         .where((eb) => filters(eb, query))
+        .$if(among !== undefined, (qb) => qb.where(sql<SqlBool>`id = any(cast(${among ?? []} as int[]))`))
         .where(keyset)
         .orderBy(spec.key, direction)
         .orderBy('id', direction)

@@ -31,7 +31,7 @@ for (const target of databaseTargets()) {
       await sql.raw(oldUsersTable).execute(db);
       await sql.raw(oldRow).execute(db);
 
-      expect(await migrateToLatest(db)).toEqual(['0001_seed_users', '0002_userkit']);
+      expect(await migrateToLatest(db)).toEqual(['0001_seed_users', '0002_userkit', '0003_list_indexes']);
 
       const old = await repository.findByEmail('old.customer@example.com');
       expect(old).toMatchObject({
@@ -69,14 +69,14 @@ for (const target of databaseTargets()) {
       await expect(repository.ping()).resolves.toBeUndefined();
       const indexes = await sql<{ indexname: string }>`SELECT indexname FROM pg_indexes WHERE tablename = 'users'`.execute(db);
       expect(indexes.rows.map((i) => i.indexname)).toEqual(
-        expect.arrayContaining(['users_email_lower_key', 'users_username_lower_key', 'users_created_at_id_idx', 'users_email_trgm_idx']),
+        expect.arrayContaining(['users_email_lower_key', 'users_username_lower_key', 'users_live_created_at_id_idx', 'users_search_text_trgm_idx', 'users_live_name_id_idx', 'users_live_email_id_idx']),
       );
     });
 
     it('reports pending migrations until applied', async () => {
       const database = await target.openEmpty();
-      expect(await pendingMigrations(database.db)).toEqual(['0001_seed_users', '0002_userkit']);
-      await expect(database.checkMigrations()).rejects.toThrow('0001_seed_users, 0002_userkit');
+      expect(await pendingMigrations(database.db)).toEqual(['0001_seed_users', '0002_userkit', '0003_list_indexes']);
+      await expect(database.checkMigrations()).rejects.toThrow('0001_seed_users, 0002_userkit, 0003_list_indexes');
       await database.migrate();
       await expect(database.checkMigrations()).resolves.toBeUndefined();
     });
@@ -90,7 +90,7 @@ for (const target of databaseTargets()) {
       await expect(migrateToLatest(db)).rejects.toThrow('userkit migration 0002_userkit failed');
       const columns = await sql<{ column_name: string }>`SELECT column_name FROM information_schema.columns WHERE table_name = 'users'`.execute(db);
       expect(columns.rows.map((c) => c.column_name)).not.toContain('version');
-      expect(await pendingMigrations(db)).toEqual(['0001_seed_users', '0002_userkit']);
+      expect(await pendingMigrations(db)).toEqual(['0001_seed_users', '0002_userkit', '0003_list_indexes']);
     });
   });
 }

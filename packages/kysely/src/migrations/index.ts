@@ -5,6 +5,7 @@
 import type { Migration } from 'kysely';
 import { seedUsersMigration } from './0001-seed-users';
 import { userkitMigration } from './0002-userkit';
+import { listIndexesMigration } from './0003-list-indexes';
 
 /**
  * Every userkit migration by name, for Kysely's `Migrator` (or `migrateToLatest`, which uses
@@ -18,4 +19,5 @@ import { userkitMigration } from './0002-userkit';
 export const migrations: Record<string, Migration> = {
   '0001_seed_users': seedUsersMigration,
   '0002_userkit': userkitMigration,
+  '0003_list_indexes': listIndexesMigration,
 };
