@@ -38,7 +38,7 @@ export interface UsersTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   last_login: Date | null;
-  /** Generated (migration 3): the searchable fields joined by U+001F, for `q`. Never selected as a user field. */
+  /** Generated (migration 3): the searchable fields, lower-cased, joined by U+001F, for `q`. Never selected as a user field. */
   search_text: GeneratedAlways<string>;
   version: Generated<number>;
   token_version: Generated<number>;

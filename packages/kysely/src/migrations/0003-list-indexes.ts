@@ -1,10 +1,11 @@
 /**
  * Migration 3: indexes shaped like the list queries (measured by `npm run bench:admin`).
  *
- * - `search_text`: one stored generated column joining the five searchable fields (email, name,
- *   username, phone, business_site) with U+001F, a character the search text may not contain, so
- *   a match never spans two fields. One trigram index on it replaces the five per-column ones:
- *   `q` becomes one `ILIKE` the planner can estimate and answer with one bitmap scan.
+ * - `search_text`: one stored generated column, lower-cased, joining the five searchable fields
+ *   (email, name, username, phone, business_site) with U+001F, a character the search text may
+ *   not contain, so a match never spans two fields. One trigram index on it replaces the five
+ *   per-column ones: `q` becomes one `LIKE` (several times cheaper per row than `ILIKE`) that the
+ *   planner estimates well and answers with one bitmap scan.
  * - Sort keys of the list, limited to live users and written exactly as the repository orders by
  *   them, so a page is an index scan that stops after `limit + 1` rows: created_at (replacing the
  *   index on all rows), name and email.
@@ -17,9 +18,9 @@ import { sql, type Kysely, type Migration } from 'kysely';
 const searchColumns = ['email', 'name', 'username', 'phone', 'business_site'];
 
 const statements = [
-  `ALTER TABLE users ADD COLUMN IF NOT EXISTS search_text text GENERATED ALWAYS AS (
+  `ALTER TABLE users ADD COLUMN IF NOT EXISTS search_text text GENERATED ALWAYS AS (lower(
      ${searchColumns.map((c) => `coalesce(${c}, '')`).join(` || E'\\x1f' || `)}
-   ) STORED`,
+   )) STORED`,
   `DO $$
    BEGIN
      CREATE EXTENSION IF NOT EXISTS pg_trgm;
