@@ -66,21 +66,26 @@ const lowerTrim = (text: string) => text.trim().toLowerCase();
 
 /** Statements of the authenticated hot path, compiled once per Kysely instance (plugins included). */
 interface HotQueries {
-  findLiveById(id: number): CompiledQuery<UserRow>;
-  findLiveByIds(ids: number[]): CompiledQuery<UserRow>;
+  /** By id, deleted rows included. */
+  findById(id: number): CompiledQuery<UserRow>;
+  /** By ids, deleted rows included. */
+  findByIds(ids: number[]): CompiledQuery<UserRow>;
 }
 const hotQueryCache = new WeakMap<Kysely<Database>, HotQueries>();
 
 function hotQueries(db: Kysely<Database>): HotQueries {
   let queries = hotQueryCache.get(db);
   if (!queries) {
-    const byId = db.selectFrom('users').select(userColumns).where('id', '=', 0).where('deleted_at', 'is', null).compile();
-    const byIds = db.selectFrom('users').select(userColumns).where(sql<SqlBool>`id = any(cast(${[0]} as int[]))`).where('deleted_at', 'is', null).compile();
+    // No `deleted_at IS NULL` in SQL (the callers drop deleted rows): with it, the live-only list
+    // indexes qualify too, and before the table's first ANALYZE the planner picks a full scan of
+    // one of them over the primary key (2 ms instead of 0.02 ms per lookup at 10k rows, measured).
+    const byId = db.selectFrom('users').select(userColumns).where('id', '=', 0).compile();
+    const byIds = db.selectFrom('users').select(userColumns).where(sql<SqlBool>`id = any(cast(${[0]} as int[]))`).compile();
     // One parameter each: the id (or the id array) takes the placeholder's place.
     if (byId.parameters.length !== 1 || byIds.parameters.length !== 1) throw new Error('userkit: unexpected parameters in a hot query');
     queries = {
-      findLiveById: (id) => CompiledQuery.raw(byId.sql, [id]) as CompiledQuery<UserRow>,
-      findLiveByIds: (ids) => CompiledQuery.raw(byIds.sql, [ids]) as CompiledQuery<UserRow>,
+      findById: (id) => CompiledQuery.raw(byId.sql, [id]) as CompiledQuery<UserRow>,
+      findByIds: (ids) => CompiledQuery.raw(byIds.sql, [ids]) as CompiledQuery<UserRow>,
     };
     hotQueryCache.set(db, queries);
   }
@@ -241,16 +246,16 @@ export class KyselyUserRepository implements UserRepository {
     if (options.includeDeleted || options.lock) return this.#find((eb) => eb('id', '=', id), options);
     // The hot path (every authenticated request): compiled once per database, not per call.
     return this.#run(async () => {
-      const { rows } = await this.#db.executeQuery(hotQueries(this.#db).findLiveById(id));
-      return rows[0] && toUserRecord(rows[0]);
+      const { rows } = await this.#db.executeQuery(hotQueries(this.#db).findById(id));
+      return rows[0] && rows[0].deleted_at === null ? toUserRecord(rows[0]) : undefined;
     });
   }
 
   findByIds(ids: readonly number[]): Promise<UserRecord[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return this.#run(async () => {
-      const { rows } = await this.#db.executeQuery(hotQueries(this.#db).findLiveByIds([...new Set(ids)]));
-      return rows.map(toUserRecord);
+      const { rows } = await this.#db.executeQuery(hotQueries(this.#db).findByIds([...new Set(ids)]));
+      return rows.filter((row) => row.deleted_at === null).map(toUserRecord);
     });
   }
 

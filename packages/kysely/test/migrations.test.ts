@@ -69,7 +69,7 @@ for (const target of databaseTargets()) {
       await expect(repository.ping()).resolves.toBeUndefined();
       const indexes = await sql<{ indexname: string }>`SELECT indexname FROM pg_indexes WHERE tablename = 'users'`.execute(db);
       expect(indexes.rows.map((i) => i.indexname)).toEqual(
-        expect.arrayContaining(['users_email_lower_key', 'users_username_lower_key', 'users_live_created_at_id_idx', 'users_search_text_trgm_idx', 'users_live_name_id_idx', 'users_live_email_id_idx']),
+        expect.arrayContaining(['users_email_lower_key', 'users_username_lower_key', 'users_created_at_id_idx', 'users_search_text_trgm_idx', 'users_name_sort_idx', 'users_email_sort_idx']),
       );
     });
 

@@ -6,9 +6,12 @@
  *   not contain, so a match never spans two fields. One trigram index on it replaces the five
  *   per-column ones: `q` becomes one `LIKE` (several times cheaper per row than `ILIKE`) that the
  *   planner estimates well and answers with one bitmap scan.
- * - Sort keys of the list, limited to live users and written exactly as the repository orders by
- *   them, so a page is an index scan that stops after `limit + 1` rows: created_at (replacing the
- *   index on all rows), name and email.
+ * - Sort keys of the list written exactly as the repository orders by them, so a page sorted by
+ *   name or email is an index scan that stops after `limit + 1` rows (created_at has one since
+ *   migration 2). Not partial (`WHERE deleted_at IS NULL`): a partial index matches every query
+ *   that filters live users, and before a table's first ANALYZE the planner picks a full scan of
+ *   one over the primary key or the trigram index (measured: 2 ms instead of 0.02 ms per lookup
+ *   at 10k rows). Deleted users are few; indexing them costs little.
  *
  * Additive and idempotent, like migration 2; the trigram part is best effort (skipped with a
  * notice where pg_trgm cannot be installed).
@@ -29,11 +32,8 @@ const statements = [
    EXCEPTION WHEN OTHERS THEN
      RAISE NOTICE 'userkit: no trigram search index (%)', SQLERRM;
    END $$`,
-  'CREATE INDEX IF NOT EXISTS users_live_created_at_id_idx ON users (created_at, id) WHERE deleted_at IS NULL',
-  'DROP INDEX IF EXISTS users_created_at_id_idx',
-  `CREATE INDEX IF NOT EXISTS users_live_name_id_idx ON users ((lower(coalesce(name, '')) COLLATE "C"), id) WHERE deleted_at IS NULL`,
-  'CREATE INDEX IF NOT EXISTS users_live_email_id_idx ON users ((email COLLATE "C"), id) WHERE deleted_at IS NULL',
-  'ANALYZE users',
+  `CREATE INDEX IF NOT EXISTS users_name_sort_idx ON users ((lower(coalesce(name, '')) COLLATE "C"), id)`,
+  'CREATE INDEX IF NOT EXISTS users_email_sort_idx ON users ((email COLLATE "C"), id)',
 ];
 
 async function run(db: Kysely<unknown>, sqlStatements: readonly string[]): Promise<void> {
