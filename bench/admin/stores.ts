@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
+import { Kysely, PostgresDialect, type CompiledQuery, type Dialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { createDatabase, KyselyUserRepository, type Database, type UserkitDatabase } from '@userkit/kysely';
@@ -50,6 +50,15 @@ function withDatabase(url: string, name: string): string {
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/** A Kysely over `dialect` that appends every query it runs to `recorded` (for EXPLAIN). */
+const recordingKysely = (dialect: Dialect, recorded: CompiledQuery[]) =>
+  new Kysely<Database>({
+    dialect,
+    log: (event) => {
+      if (event.level === 'query') recorded.push(event.query);
+    },
+  });
+
 export async function openPostgres(serverUrl: string): Promise<BenchStore> {
   const name = `userkit_bench_admin_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -67,12 +76,7 @@ export async function openPostgres(serverUrl: string): Promise<BenchStore> {
   const open = async () => {
     database = await createDatabase({ url });
     raw = new pg.Pool({ connectionString: url, max: 2 });
-    recordingDb = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }),
-      log: (event) => {
-        if (event.level === 'query') recorded.push(event.query);
-      },
-    });
+    recordingDb = recordingKysely(new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }), recorded);
     store.database = database;
     store.recordingRepository = new KyselyUserRepository(recordingDb);
   };
@@ -119,12 +123,7 @@ export async function openPglite(): Promise<BenchStore> {
     instance = await PGlite.create({ dataDir, extensions: { pg_trgm } });
     // The product's createDatabase over this instance (it closes the instance on close()).
     database = await createDatabase({ pglite: { instance } });
-    const recordingDb = new Kysely<Database>({
-      dialect: new PGliteDialect(instance),
-      log: (event) => {
-        if (event.level === 'query') recorded.push(event.query);
-      },
-    });
+    const recordingDb = recordingKysely(new PGliteDialect(instance), recorded);
     store.database = database;
     store.recordingRepository = new KyselyUserRepository(recordingDb);
   };

@@ -169,6 +169,11 @@ export async function load({ port, connections, duration, request, timeout = 10 
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
   const ok = Object.entries(statuses).reduce((sum, [code, count]) => sum + (Number(code) < 300 ? count : 0), 0);
+  return summary({ latencies, statuses, ok, seconds, errors: result.errors, timeouts: result.timeouts });
+}
+
+/** The stats of a window (or of windows taken together) from its sorted latencies and counts. */
+function summary({ latencies, statuses, ok, seconds, errors, timeouts }) {
   return {
     requests: latencies.length,
     ok,
@@ -179,8 +184,8 @@ export async function load({ port, connections, duration, request, timeout = 10 
     p99: round(percentile(latencies, 99)),
     max: round(latencies.at(-1) ?? NaN),
     statuses,
-    errors: result.errors,
-    timeouts: result.timeouts,
+    errors,
+    timeouts,
     latencies,
   };
 }
@@ -192,21 +197,9 @@ export function combine(windows) {
   for (const w of windows) for (const [code, n] of Object.entries(w.statuses)) statuses[code] = (statuses[code] ?? 0) + n;
   const ok = windows.reduce((s, w) => s + w.ok, 0);
   const seconds = windows.reduce((s, w) => s + w.seconds, 0);
-  return {
-    requests: latencies.length,
-    ok,
-    seconds: round(seconds, 3),
-    reqPerSec: round(ok / seconds, 1),
-    p50: round(percentile(latencies, 50)),
-    p95: round(percentile(latencies, 95)),
-    p99: round(percentile(latencies, 99)),
-    max: round(latencies.at(-1) ?? NaN),
-    statuses,
-    errors: windows.reduce((s, w) => s + w.errors, 0),
-    timeouts: windows.reduce((s, w) => s + w.timeouts, 0),
-    latencies,
-    windows: windows.map((w) => w.reqPerSec),
-  };
+  const errors = windows.reduce((s, w) => s + w.errors, 0);
+  const timeouts = windows.reduce((s, w) => s + w.timeouts, 0);
+  return { ...summary({ latencies, statuses, ok, seconds, errors, timeouts }), windows: windows.map((w) => w.reqPerSec) };
 }
 
 /** A random element of `items`. */
