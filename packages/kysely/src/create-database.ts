@@ -3,12 +3,13 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { Kysely, PostgresDialect, type Dialect } from 'kysely';
+import { Kysely, PostgresDialect, type Dialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './database';
 import { KyselyUserRepository } from './kysely-user-repository';
 import { mapDatabaseError } from './map-database-error';
+import { hotStatementName } from './prepared-statements';
 import { migrateToLatest, pendingMigrations } from './migrator';
 
 /** Where the data lives. */
@@ -18,6 +19,11 @@ export type CreateDatabaseOptions =
       url: string;
       /** Extra `pg.Pool` settings (pool size, TLS, timeouts). */
       pool?: Omit<pg.PoolConfig, 'connectionString' | 'types'>;
+      /**
+       * Run the per-request lookups as named prepared statements (default true). Turn it off
+       * behind a pooler that cannot keep them, such as PgBouncer in transaction mode before 1.21.
+       */
+      preparedStatements?: boolean;
     }
   | {
       /**
@@ -57,6 +63,31 @@ interface Connection {
   release(): Promise<void>;
 }
 
+/**
+ * The pg pool as Kysely sees it, running the hot statements ({@link hotStatementName}) as named
+ * prepared statements; every other statement, and cursors, pass through unchanged.
+ */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => ({
+    query: ((sql: unknown, parameters?: readonly unknown[]): unknown => {
+      if (typeof sql !== 'string') return client.query(sql as never);
+      const name = hotStatementName(sql);
+      return name ? client.query({ name, text: sql, values: parameters as unknown[] }) : client.query(sql, parameters as unknown[]);
+    }) as PostgresPoolClient['query'],
+    release: (destroy?: boolean) => client.release(destroy),
+  });
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      let wrapper = wrappers.get(client);
+      if (!wrapper) wrappers.set(client, (wrapper = wrap(client)));
+      return wrapper;
+    },
+    end: () => pool.end(),
+  };
+}
+
 async function connect(options: CreateDatabaseOptions): Promise<Connection> {
   if ('url' in options) {
     const pool = new pg.Pool({ connectionTimeoutMillis: 10_000, ...options.pool, connectionString: options.url, types });
@@ -67,7 +98,7 @@ async function connect(options: CreateDatabaseOptions): Promise<Connection> {
     // unhandled and end the process. The failing query still rejects (→ SERVICE_UNAVAILABLE).
     pool.on('connect', (client) => client.on('error', () => {}));
     return {
-      dialect: new PostgresDialect({ pool }),
+      dialect: new PostgresDialect({ pool: options.preparedStatements === false ? pool : preparingPool(pool) }),
       kind: 'postgres',
       release: async () => {
         if (!pool.ended) await pool.end();

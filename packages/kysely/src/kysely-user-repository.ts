@@ -27,6 +27,7 @@ import {
 } from '@userkit/core';
 import type { Database, UsersTable } from './database';
 import { TransactionConflictError, mapDatabaseError } from './map-database-error';
+import { markHotStatement } from './prepared-statements';
 
 /** Attempts of a transaction that keeps losing deadlocks or serialization conflicts. */
 const maxTransactionAttempts = 3;
@@ -83,6 +84,8 @@ function hotQueries(db: Kysely<Database>): HotQueries {
     const byIds = db.selectFrom('users').select(userColumns).where(sql<SqlBool>`id = any(cast(${[0]} as int[]))`).compile();
     // One parameter each: the id (or the id array) takes the placeholder's place.
     if (byId.parameters.length !== 1 || byIds.parameters.length !== 1) throw new Error('userkit: unexpected parameters in a hot query');
+    markHotStatement(byId.sql);
+    markHotStatement(byIds.sql);
     queries = {
       findById: (id) => CompiledQuery.raw(byId.sql, [id]) as CompiledQuery<UserRow>,
       findByIds: (ids) => CompiledQuery.raw(byIds.sql, [ids]) as CompiledQuery<UserRow>,

@@ -163,6 +163,18 @@ for (const target of databaseTargets()) {
       expect(await list('created_at', encodeCursor('created_at', 5, 1))).toMatchObject({ code: 'VALIDATION_ERROR' });
     });
 
+    it.runIf(target.name === 'postgres')('runs the per-request lookups, and only those, as named prepared statements', async () => {
+      const { db, repository } = await target.open();
+      const user = await repository.insert(newUser());
+      // Sequential calls reuse the pool's most recently released client: the one asked below.
+      expect((await repository.findById(user.id))?.id).toBe(user.id);
+      expect((await repository.findByIds([user.id])).map((u) => u.id)).toEqual([user.id]);
+      expect((await repository.findByEmail(user.email))?.id).toBe(user.id);
+      const { rows } = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(db);
+      expect(rows.map((r) => r.name).sort()).toEqual(['userkit_hot_1', 'userkit_hot_2']);
+      expect(rows.every((r) => /from "users" where "id" = \$1$|from "users" where id = any\(cast\(\$1 as int\[\]\)\)$/.test(r.statement))).toBe(true);
+    });
+
     it('reports SERVICE_UNAVAILABLE once the database is closed', async () => {
       const database = await target.openEmpty();
       await database.close();
