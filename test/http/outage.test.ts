@@ -26,7 +26,7 @@ import { isUserkitError, type UserkitHandlerOptions, type UserRepository } from 
 import { createDatabase, type UserkitDatabase } from '@userkit/kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testStoreEnabled } from '../../packages/kysely/test/support';
+import { onServer, testStoreEnabled } from '../../packages/kysely/test/support';
 import { adapters, startHarness, type AdapterName, type HttpHarness } from './harness';
 import type { SeededUser } from './support';
 import { TcpProxy } from './tcp-proxy';
@@ -251,16 +251,6 @@ function watchUnhandledClientErrors(): { seen: string[]; stop(): void } {
     },
   });
   return { seen, stop: () => delete (proto as { emit?: unknown }).emit };
-}
-
-async function onServer(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 describe.skipIf(!postgresEnabled)('database outage through a TCP proxy (PostgreSQL)', () => {

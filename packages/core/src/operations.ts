@@ -27,8 +27,8 @@ export interface OperationContext {
   importLimits: Partial<ImportLimits>;
   openapi(): unknown;
   ready(): Promise<Record<string, string>>;
-  /** Users loaded with the caller during authentication, by id (null: known to be missing). */
-  loaded?: ReadonlyMap<number, UserRecord | null>;
+  /** The user of the path's id when authentication loaded it with the caller (null: missing). */
+  target?: UserRecord | null | undefined;
 }
 
 /** What an operation answers; status and headers default from the contract. */
@@ -64,7 +64,7 @@ export const operations: Record<RouteName, Operation> = {
   me: async (ctx) => ({ body: toPublicUser(signedIn(ctx)) }),
   listUsers: async (ctx) => ({ body: await ctx.service.list(signedIn(ctx), ctx.query as ListUsersQueryInput) }),
   createUser: async (ctx) => ({ body: await ctx.service.create(signedIn(ctx), ctx.body as never) }),
-  getUser: async (ctx) => ({ body: await ctx.service.get(signedIn(ctx), id(ctx), { loaded: ctx.loaded?.get(id(ctx)) }) }),
+  getUser: async (ctx) => ({ body: await ctx.service.get(signedIn(ctx), id(ctx), { loaded: ctx.target }) }),
   updateUser: async (ctx) => {
     const expectedVersion = expectedVersionFromIfMatch(ctx.header('if-match'), id(ctx));
     const options = expectedVersion === undefined ? {} : { expectedVersion };

@@ -5,9 +5,9 @@
  */
 import { commonPasswords } from './common-passwords';
 import { UserkitError } from './errors';
+import { unpairedSurrogate } from './storable-text';
 
 const utf8 = new TextEncoder();
-const unpairedSurrogate = /[\uD800-\uDFFF]/u;
 
 /** bcrypt reads at most this many bytes; longer passwords are refused. */
 export const maxPasswordBytes = 72;

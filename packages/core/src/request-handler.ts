@@ -142,14 +142,14 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
       const { spec, name } = route;
       const groups = route.pattern.exec(relative)?.groups ?? {};
       // GET /users/{id} with the built-in authenticator: load the caller and the target in one query.
-      const loaded = new Map<number, UserRecord | null>();
+      let target: UserRecord | null | undefined;
       const targetId = name === 'getUser' && !options.authenticator ? plainId(groups['id']) : undefined;
       const auth =
         targetId === undefined
           ? authenticator
           : new BearerAuthenticator(options.tokens, async (actorId) => {
               const { actor, other } = await options.service.findActorWith(actorId, targetId);
-              loaded.set(targetId, other);
+              target = other;
               return actor;
             });
       const actor = spec.access === 'public' ? undefined : await auth.authenticate({ header: request.header });
@@ -178,7 +178,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         header: request.header,
         openapi: document,
         ready,
-        loaded,
+        target,
       };
       const run = () => operations[name](context);
       const result = spec.rateLimit

@@ -5,6 +5,9 @@
  */
 export const storableText = /^[^\0\uD800-\uDFFF]*$/u;
 
+/** Any UTF-16 surrogate left unpaired (with the `u` flag a pair is one code point and never matches). */
+export const unpairedSurrogate = /[\uD800-\uDFFF]/u;
+
 /** True when `value` has neither NUL nor an unpaired surrogate. */
 export function isStorableText(value: string): boolean {
   return storableText.test(value);

@@ -50,7 +50,7 @@ async function newPglite(): Promise<UserkitDatabase> {
 }
 
 /** Runs one statement over a short-lived connection to `url`. */
-async function onServer(url: string, statement: string): Promise<void> {
+export async function onServer(url: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
