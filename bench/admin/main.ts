@@ -2,8 +2,8 @@
  * The admin-operations benchmark (`npm run bench:admin`): for PostgreSQL and PGlite, the import
  * of 100k CSV rows into an empty database, then for each size (100k, 1M users) the list latency
  * (p50/p95 of five query shapes), the stats latency, EXPLAIN ANALYZE of those queries with the
- * time of each statement alone, the CSV export of every user in a child process (rows/s, peak
- * RSS), and the list again with the indexes proposed in bench/admin/proposed-indexes.ts.
+ * time of each statement alone, and the CSV export of every user in a child process (rows/s, peak
+ * RSS).
  * Everything runs in-process against the service and repository, not over HTTP.
  *
  * Output: a console table, bench/results/admin-latest.json, and the section
@@ -18,7 +18,6 @@ import { BcryptPasswordHasher, UserService, encodeCursor, listUsersQuerySchema, 
 import { backendCpu, backendCpuSince, nodeCpuSeconds } from './cpu';
 import { importCsv, qFew, qMany, seedUsersSql } from './data';
 import { explain, planSummary, timeIt } from './measure';
-import { proposedIndexes } from './proposed-indexes';
 import { printTable, writeOutputs, type ExportResult, type ListResult, type Results, type SizeResult, type StoreResult } from './report';
 import { defaultDatabaseUrl, openPglite, openPostgres, type BenchStore, type StoreKind } from './stores';
 
@@ -27,7 +26,6 @@ const sizes = (env.BENCH_ADMIN_SIZES ?? '100000,1000000').split(',').map((s) => 
 const storeKinds = (env.BENCH_ADMIN_STORES ?? 'postgres,pglite').split(',').map((s) => s.trim()).filter((s): s is StoreKind => s === 'postgres' || s === 'pglite');
 const iterations = Number(env.BENCH_ADMIN_ITERATIONS ?? 200);
 const importRows = Number(env.BENCH_ADMIN_IMPORT_ROWS ?? 100_000);
-const measureProposed = (env.BENCH_ADMIN_PROPOSED ?? '1') !== '0' && proposedIndexes.create.length > 0;
 const serverUrl = env.DATABASE_URL ?? defaultDatabaseUrl;
 const root = env.BENCH_ADMIN_ROOT ?? process.cwd();
 const bundleDir = env.BENCH_ADMIN_BUNDLE_DIR ?? join(root, 'node_modules/.cache/userkit-bench-admin');
@@ -221,25 +219,6 @@ async function benchStore(kind: StoreKind, csvPath: string, passwordHash: string
       const e = sizeResult.export;
       progress(kind, `${size} export: ${e.rows} rows in ${e.seconds.toFixed(1)} s, ${Math.round(e.rowsPerSecond)} rows/s, peak RSS ${e.peakRssMiB} MiB (before export ${e.rssBeforeExportMiB} MiB)`);
 
-      if (measureProposed) {
-        progress(kind, `${size} proposed indexes: ${proposedIndexes.create.length} created, ${proposedIndexes.replaces.join(', ')} dropped`);
-        const t1 = performance.now();
-        for (const statement of proposedIndexes.create) await store.exec(`${maintenanceMemory(store)}; ${statement}`);
-        const buildSeconds = (performance.now() - t1) / 1000;
-        const replaced = await store.query<{ indexname: string; indexdef: string }>(
-          `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'users' AND indexname = ANY($1)`,
-          [proposedIndexes.replaces],
-        );
-        for (const index of replaced) await store.exec(`DROP INDEX ${index.indexname}`);
-        await store.exec('VACUUM ANALYZE users');
-        const [sizes_] = await store.query<{ mb: string | number }>(
-          `SELECT round(sum(pg_relation_size(indexrelid)) / 1048576.0) AS mb FROM pg_index WHERE indexrelid::regclass::text = ANY($1)`,
-          [proposedIndexes.names],
-        );
-        sizeResult.proposed = { buildSeconds, indexMiB: Number(sizes_?.mb), list: await measureList(store, service, actor, deepCursor, `${size} +proposed`) };
-        for (const name of proposedIndexes.names) await store.exec(`DROP INDEX IF EXISTS ${name}`);
-        for (const index of replaced) await store.exec(index.indexdef);
-      }
     }
   } finally {
     process.off('SIGINT', onSignal);
@@ -255,7 +234,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 1024 ** 3), node: process.version, platform: `${process.platform} ${process.arch}` },
     loadAverage: { start: startLoad },
-    config: { sizes, stores: storeKinds, iterations, importRows, scenarioBudgetMs, proposedIndexes: measureProposed ? proposedIndexes.create : [] },
+    config: { sizes, stores: storeKinds, iterations, importRows, scenarioBudgetMs },
     stores: [],
   };
   console.log(`bench:admin — sizes ${sizes.join(', ')}; stores ${storeKinds.join(', ')}; ${results.machine.cpus} CPUs; load average ${startLoad.join(' ')}`);

@@ -42,8 +42,6 @@ export interface SizeResult {
   stats?: Timing;
   statsPlans: Plan[];
   export?: ExportResult;
-  /** The list again with the indexes of proposed-indexes.ts. */
-  proposed?: { buildSeconds: number; indexMiB: number; list: ListResult[] };
 }
 
 export interface StoreResult {
@@ -58,7 +56,7 @@ export interface Results {
   date: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
   loadAverage: Record<string, [number, number, number]>;
-  config: { sizes: number[]; stores: StoreKind[]; iterations: number; importRows: number; scenarioBudgetMs: number; proposedIndexes: string[] };
+  config: { sizes: number[]; stores: StoreKind[]; iterations: number; importRows: number; scenarioBudgetMs: number };
   stores: StoreResult[];
   totalSeconds?: number;
 }
@@ -103,12 +101,6 @@ function tableRows(results: Results): { columns: string[]; rows: Row[] } {
         const matches = list.statements.find((x) => x.role === 'matches');
         if (matches) set(`  ${shortName(list.name)}: matching ids (up to the cap) alone — p50 ms`, column, ms(matches.alone.p50));
       }
-      for (const list of size.proposed?.list ?? []) {
-        set(`list: ${shortName(list.name)}, proposed indexes — p50 / p95 ms`, column, `${ms(list.p50)} / ${ms(list.p95)}`);
-        const page = list.statements.find((x) => x.role === 'page');
-        const total = list.statements.find((x) => x.role === 'total');
-        set(`  ${shortName(list.name)}, proposed: page / total SQL alone — p50 ms`, column, `${ms(page?.alone.p50)} / ${ms(total?.alone.p50)}`);
-      }
       set('rows matching q few / q many', column, `${int(size.matches.qFew)} / ${int(size.matches.qMany)}`);
       if (size.stats) set('stats — p50 / p95 ms', column, `${ms(size.stats.p50)} / ${ms(size.stats.p95)}`);
       if (size.export) {
@@ -123,7 +115,6 @@ function tableRows(results: Results): { columns: string[]; rows: Row[] } {
       }
       set('seed: insert / index build s', column, `${size.seed.insertSeconds.toFixed(1)} / ${size.seed.indexSeconds.toFixed(1)}`);
       set('users table incl. indexes MiB', column, int(size.tableMiB));
-      if (size.proposed) set('proposed indexes: build s / size MiB', column, `${size.proposed.buildSeconds.toFixed(1)} / ${int(size.proposed.indexMiB)}`);
     }
   }
   return { columns, rows: [...rows.values()] };
@@ -189,7 +180,6 @@ export function markdownSection(results: Results, analysis: string): string {
   out.push(`- Stores: ${results.stores.map((s) => `${storeName(s.kind)} = ${s.version ?? '?'}${s.pgTrgm ? ' with pg_trgm' : ' without pg_trgm'}`).join('; ')}`);
   out.push(`- List: up to ${results.config.iterations} calls per shape after 5 warm-up calls (fewer when a shape took longer than ${results.config.scenarioBudgetMs / 1000} s; n in the JSON), limit 20, with the total count the list returns. Shapes: ${(results.stores[0]?.sizes[0]?.list ?? []).map((l) => `*${shortName(l.name)}* = \`${JSON.stringify(l.query).replace(/"cursor":"[^"]*"/, '"cursor":"<the row in the middle>"')}\``).join(', ')}.`);
   out.push('- CPU s: CPU time of the benchmark process (PGlite runs inside it) + of the PostgreSQL backends serving the benchmark database (read from /proc); with the machine loaded, CPU time says more than wall time about an idle machine.');
-  if (results.config.proposedIndexes.length) out.push(`- *proposed indexes* rows: the list again after \`${results.config.proposedIndexes.join('; ')}\` and dropping users_created_at_id_idx (bench/admin/proposed-indexes.ts; not in the product).`);
   out.push('');
   out.push(`| Metric | ${columns.join(' | ')} |`);
   out.push(`|---|${columns.map(() => '---:').join('|')}|`);
@@ -205,16 +195,14 @@ export function markdownSection(results: Results, analysis: string): string {
   out.push('');
   for (const store of results.stores) {
     for (const size of store.sizes) {
-      for (const [label, lists] of [['', size.list], [', proposed indexes', size.proposed?.list ?? []]] as const) {
-        if (lists.length === 0) continue;
-        out.push(`${storeName(store.kind)}, ${sizeName(size.size)} users${label}:`);
-        out.push('');
-        for (const list of lists) {
-          for (const statement of list.statements) out.push(`- ${shortName(list.name)} — ${statement.role} (alone p50 ${ms(statement.alone.p50)} ms): ${planSummary(statement.plan)}`);
-        }
-        if (!label) size.statsPlans.forEach((plan, i) => out.push(`- stats — ${i === 0 ? 'groups' : 'signups per day'}: ${planSummary(plan)}`));
-        out.push('');
+      if (size.list.length === 0) continue;
+      out.push(`${storeName(store.kind)}, ${sizeName(size.size)} users:`);
+      out.push('');
+      for (const list of size.list) {
+        for (const statement of list.statements) out.push(`- ${shortName(list.name)} — ${statement.role} (alone p50 ${ms(statement.alone.p50)} ms): ${planSummary(statement.plan)}`);
       }
+      size.statsPlans.forEach((plan, i) => out.push(`- stats — ${i === 0 ? 'groups' : 'signups per day'}: ${planSummary(plan)}`));
+      out.push('');
     }
   }
   if (analysis.trim()) {

@@ -6,8 +6,7 @@
  * Environment: DATABASE_URL (PostgreSQL server; default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_ADMIN_SIZES (default 100000,1000000), BENCH_ADMIN_STORES (default postgres,pglite),
  * BENCH_ADMIN_ITERATIONS (list iterations per scenario, default 200), BENCH_ADMIN_IMPORT_ROWS
- * (default 100000), BENCH_ADMIN_PROPOSED (default 1: also measure the list with the indexes of
- * proposed-indexes.ts), BENCH_ADMIN_SCENARIO_BUDGET_MS (default 30000), BENCH_ADMIN_WRITE_DOCS
+ * (default 100000), BENCH_ADMIN_SCENARIO_BUDGET_MS (default 30000), BENCH_ADMIN_WRITE_DOCS
  * (default 1: update docs/benchmarks.md). `npm run bench:admin -- --docs-only` re-renders the docs
  * section from bench/results/admin-latest.json.
  */
