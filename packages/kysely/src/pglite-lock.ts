@@ -46,13 +46,20 @@ export interface PgliteLock {
 /** Lock files this process holds: a second open in the same process is refused too. */
 const held = new Set<string>();
 
-/** Whether a process with this id exists (EPERM: it exists but belongs to another user). */
+/**
+ * Whether a process with this id runs (EPERM: it exists but belongs to another user). A zombie
+ * (exited, not yet reaped by its parent) answers signal 0 too; on Linux its state says so.
+ */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
   }
 }
 
