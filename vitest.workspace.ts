@@ -28,5 +28,6 @@ export default [
   project('mock'),
   project('http', { testTimeout: 30_000, hookTimeout: 60_000, include: ['**/*.test.ts'] }, 'test/http'),
   project('client-e2e', { testTimeout: 30_000, hookTimeout: 60_000, include: ['**/*.test.ts'] }, 'test/client'),
+  project('examples', { testTimeout: 60_000, hookTimeout: 60_000, include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'] }, 'examples'),
   project('fuzz', { testTimeout: 120_000, hookTimeout: 120_000, include: ['**/*.test.ts'] }, 'test/fuzz'),
 ];

@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 /** Bundles the example with the @userkit packages from source, so `npm start` needs no package build. */
 export default defineConfig({
-  entry: ['src/main.ts', 'src/bootstrap.ts'],
+  entry: ['src/main.ts', 'src/bootstrap.ts', 'src/config.ts'],
   format: ['esm'],
   platform: 'node',
   target: 'node20',

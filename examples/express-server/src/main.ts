@@ -1,17 +1,6 @@
-/** `npm run start:express`: the userkit API on Express. */
+/** `npm run start:express`: the userkit API on Express. Start-up and shutdown are shared with the Hono example. */
 import { createUserkitMiddleware } from '@userkit/express';
-import { banner, bootstrap, closeOnSignals } from '@userkit-examples/server/bootstrap';
+import { runServer } from '@userkit-examples/server/bootstrap';
 import express from 'express';
 
-const app = await bootstrap();
-const server = express()
-  .disable('x-powered-by')
-  .use(createUserkitMiddleware(app.handlerOptions))
-  .listen(app.env.port, () => {
-    const address = server.address();
-    console.log(banner(app, 'Express', typeof address === 'object' && address ? address.port : app.env.port));
-  });
-closeOnSignals(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await app.close();
-});
+await runServer('Express', (options) => express().disable('x-powered-by').use(createUserkitMiddleware(options)));

@@ -1,20 +1,49 @@
 /**
- * Everything the example servers share: database (PGlite in the data directory, or PostgreSQL
- * from DATABASE_URL), migrations, the service, a seeded super admin, tokens, the dev mailer.
+ * Everything the example servers share: configuration, the data directory, the database (PGlite
+ * in the data directory, or PostgreSQL from DATABASE_URL), migrations, the service, the seeded
+ * super admin, tokens, the dev mailer, and the start-up order:
+ *
+ * 1. read the configuration (a bad value: one line naming the variable, exit 2);
+ * 2. listen: a port in use fails here, before anything is written or any password is made;
+ *    requests are answered 503 until step 4;
+ * 3. open and migrate the database (PGlite allows one process per data directory);
+ * 4. serve, then seed the super admin and print the banner.
+ *
+ * Each framework only supplies the request listener; any failure is one line and exit 1.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { join } from 'node:path';
-import { JwtTokens, UserService, type UserkitHandlerOptions } from '@userkit/core';
-import { createDatabase } from '@userkit/kysely';
+import {
+  JwtTokens,
+  PasswordPolicy,
+  UserService,
+  UserkitError,
+  defaultRateLimits,
+  isUserkitError,
+  problemContentType,
+  toProblem,
+  type RateLimits,
+  type UserkitHandlerOptions,
+} from '@userkit/core';
+import { PgliteLockedError, createDatabase, type CreateDatabaseOptions, type UserkitDatabase } from '@userkit/kysely';
+import { ConfigError, loadConfig, type Config } from './config';
+import { jwtSecretFor, prepareDataDir, restrictTree } from './data-dir';
 import { DevMailer } from './dev-mailer';
-import { readEnvironment, type Environment } from './environment';
+import { createLogger, type Logger, type LogStreams } from './logger';
+import { StartupError } from './startup-error';
 
-export interface Bootstrapped {
-  env: Environment;
-  handlerOptions: UserkitHandlerOptions;
-  /** Set when this start created the super admin. */
-  seededAdmin: { email: string; password: string; generated: boolean } | undefined;
-  databaseLabel: string;
+export { StartupError } from './startup-error';
+
+/** What a framework supplies: the Node request listener serving the userkit API. */
+export type ListenerFactory = (options: UserkitHandlerOptions) => RequestListener;
+
+export interface RunningServer {
+  config: Config;
+  port: number;
+  /** Set when this start created the super admin; the password only when it was generated. */
+  seededAdmin: { email: string; generatedPassword: string | undefined } | undefined;
+  banner: string;
   close(): Promise<void>;
 }
 
@@ -23,64 +52,230 @@ function generatePassword(): string {
   return randomBytes(18).toString('base64url');
 }
 
-export async function bootstrap(env: Environment = readEnvironment()): Promise<Bootstrapped> {
-  const database = await createDatabase(env.databaseUrl ? { url: env.databaseUrl } : { pglite: { dataDir: join(env.dataDir, 'pglite') } });
-  try {
-    await database.migrate();
-    const service = new UserService({
-      repository: database.repository,
-      mailer: new DevMailer(env.mailOutbox),
-      onMailError: (error) => console.error('userkit: could not send mail:', error instanceof Error ? error.message : error),
-    });
-    const password = env.adminPassword ?? generatePassword();
-    const seeded = await service.ensureSuperAdmin({ email: env.adminEmail, password });
-    return {
-      env,
-      handlerOptions: { service, tokens: new JwtTokens({ secret: env.jwtSecret }), readiness: () => database.checkMigrations() },
-      seededAdmin: seeded.created ? { email: env.adminEmail, password, generated: env.adminPassword === undefined } : undefined,
-      databaseLabel: env.databaseUrl ? `PostgreSQL (${new URL(env.databaseUrl).host})` : `PGlite in ${join(env.dataDir, 'pglite')}`,
-      close: () => database.close(),
-    };
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+/** The innermost cause of an error, as one line (pg reports a refused connection as an AggregateError). */
+function rootMessage(error: unknown): string {
+  let current = error;
+  while (current instanceof Error && current.cause !== undefined && !(current instanceof AggregateError)) current = current.cause;
+  if (current instanceof AggregateError && current.errors.length > 0) return [...new Set(current.errors.map(rootMessage))].join('; ');
+  if (!(current instanceof Error)) return String(current);
+  return current.message || String((current as NodeJS.ErrnoException).code ?? current.name);
 }
 
-/** The start-up banner: URLs and admin credentials (the password only when this start created it). */
-export function banner(app: Bootstrapped, framework: string, port: number): string {
-  const base = `http://localhost:${port}/api`;
+/** Today's core has no switch to turn rate limiting off: every rule gets the largest count. */
+function rateLimitsOf(config: Config): Partial<RateLimits> {
+  if (!config.rateLimits.off) return config.rateLimits.limits;
+  const unlimited = (rules: Record<string, { windowMs: number }>) =>
+    Object.fromEntries(Object.entries(rules).map(([key, rule]) => [key, { max: Number.MAX_SAFE_INTEGER, windowMs: rule.windowMs }]));
+  return Object.fromEntries(Object.entries(defaultRateLimits).map(([bucket, rules]) => [bucket, unlimited(rules)])) as Partial<RateLimits>;
+}
+
+function databaseOptions(config: Config): CreateDatabaseOptions {
+  if (!config.databaseUrl) return { pglite: { dataDir: join(config.dataDir, 'pglite') } };
+  return {
+    url: config.databaseUrl,
+    pool: { max: config.db.poolMax, ...(config.db.statementTimeoutMs === undefined ? {} : { statement_timeout: config.db.statementTimeoutMs }) },
+    preparedStatements: config.db.preparedStatements,
+  };
+}
+
+/** Where the data is, for people: never the URL's credentials. */
+function databaseLabel(config: Config): string {
+  if (!config.databaseUrl) return `PGlite in ${join(config.dataDir, 'pglite')}`;
+  const url = new URL(config.databaseUrl);
+  return `PostgreSQL at ${url.host}${url.pathname}`;
+}
+
+async function openDatabase(config: Config): Promise<UserkitDatabase> {
+  const label = databaseLabel(config);
+  let database: UserkitDatabase;
+  try {
+    database = await createDatabase(databaseOptions(config));
+  } catch (error) {
+    if (error instanceof PgliteLockedError) throw new StartupError(error.message);
+    throw new StartupError(`cannot open the database (${label}): ${rootMessage(error)}`);
+  }
+  try {
+    await database.repository.ping();
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw new StartupError(`cannot reach the database (${label}): ${rootMessage(error)}`);
+  }
+  try {
+    await database.migrate();
+  } catch (error) {
+    await database.close().catch(() => {});
+    const message = error instanceof Error ? error.message : String(error);
+    const cause = rootMessage(error);
+    throw new StartupError(`cannot migrate the database (${label}): ${message}${cause === message ? '' : `: ${cause}`}`);
+  }
+  return database;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new StartupError(`port ${port} is already in use (PORT): stop what listens there or choose another port`));
+      else if (error.code === 'EACCES') reject(new StartupError(`port ${port} needs privileges this process lacks (PORT): choose a port above 1023`));
+      else reject(new StartupError(`cannot listen on port ${port} (PORT): ${error.message}`));
+    };
+    server.once('error', onError);
+    server.listen(port, () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+/** Answers every request while the database opens: 503, as readiness probes expect. */
+const starting: RequestListener = (_request, response) => {
+  const problem = toProblem(new UserkitError('SERVICE_UNAVAILABLE', { detail: 'The server is starting' }));
+  response.writeHead(503, { 'content-type': problemContentType, 'retry-after': '1', 'cache-control': 'no-store' }).end(JSON.stringify(problem));
+};
+
+/** The start-up banner: URLs, where the data is, and the admin password only when it was generated. */
+export function banner(parts: {
+  framework: string;
+  port: number;
+  config: Config;
+  tightenedFrom: number | undefined;
+  secretSource: 'env' | 'data-dir' | 'generated';
+  seededAdmin: RunningServer['seededAdmin'];
+}): string {
+  const { config, seededAdmin } = parts;
+  const base = `http://localhost:${parts.port}/api`;
   const lines = [
-    `userkit (${framework}) on ${app.databaseLabel}`,
+    `userkit (${parts.framework}) on ${databaseLabel(config)}`,
     `  API:      ${base}`,
     `  OpenAPI:  ${base}/openapi.json`,
     `  Health:   ${base}/health/ready`,
-    `  Outbox:   ${app.env.mailOutbox}`,
+    `  Data:     ${config.dataDir} (private: mode 700${parts.tightenedFrom === undefined ? '' : `, tightened from ${parts.tightenedFrom.toString(8)}`})`,
+    `  Outbox:   ${config.mailOutbox}${config.devPrintCodes ? ' (codes also printed here: USERKIT_DEV_PRINT_CODES)' : ''}`,
   ];
-  if (app.seededAdmin) {
-    lines.push(`  Super admin created: ${app.seededAdmin.email}`);
-    lines.push(`  Password: ${app.seededAdmin.password}${app.seededAdmin.generated ? '   (generated: shown once, save it now)' : ''}`);
-  } else {
-    lines.push(`  Super admin: already present (${app.env.adminEmail} unless changed)`);
+  if (parts.secretSource === 'generated') lines.push(`  JWT secret: generated and kept in ${join(config.dataDir, 'jwt-secret')}`);
+  if (!seededAdmin) lines.push(`  Super admin: already present`);
+  else if (seededAdmin.generatedPassword === undefined) lines.push(`  Super admin created: ${seededAdmin.email} (password from USERKIT_ADMIN_PASSWORD)`);
+  else {
+    lines.push(`  Super admin created: ${seededAdmin.email}`);
+    lines.push(`  Password: ${seededAdmin.generatedPassword}   (generated: shown once, save it now)`);
   }
   return lines.join('\n');
 }
 
-/** Closes the server and the database on SIGINT/SIGTERM. */
+/**
+ * Starts a server: see the order at the top of this file. Resolves once the API is served and the
+ * banner printed; rejects with a {@link StartupError} or {@link ConfigError}, everything closed.
+ */
+export async function startServer(
+  framework: string,
+  listenerFor: ListenerFactory,
+  env: Record<string, string | undefined> = process.env,
+  streams?: LogStreams,
+): Promise<RunningServer> {
+  const config = loadConfig(env);
+  const log = createLogger(config.logLevel, streams);
+  // The data directory holds secrets; PGlite ignores the umask (see data-dir.ts).
+  process.umask(0o077);
+  const { tightenedFrom } = prepareDataDir(config.dataDir);
+  const { secret, source: secretSource } = jwtSecretFor(config.jwtSecret, config.dataDir);
+  if (config.adminPassword !== undefined) {
+    try {
+      new PasswordPolicy().check(config.adminPassword, config.adminEmail);
+    } catch (error) {
+      throw new StartupError(`USERKIT_ADMIN_PASSWORD is refused by the password policy: ${isUserkitError(error) ? error.detail : rootMessage(error)}`);
+    }
+  }
+  if (config.redisUrl) log.warn('userkit: USERKIT_REDIS_URL is set, but this build has no Redis store (@userkit/redis): rate limits are counted in memory');
+  if (config.corsOrigins.length > 0) log.warn('userkit: USERKIT_CORS_ORIGINS is valid, but CORS headers are not served yet');
+
+  let listener: RequestListener = starting;
+  const server = createServer((request, response) => listener(request, response));
+  const port = await listen(server, config.port);
+  const closeServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  let database: UserkitDatabase | undefined;
+  try {
+    database = await openDatabase(config);
+    if (!config.databaseUrl) restrictTree(join(config.dataDir, 'pglite'));
+    const opened = database;
+    const service = new UserService({
+      repository: database.repository,
+      mailer: new DevMailer({ outbox: config.mailOutbox, printCodes: config.devPrintCodes, log: log.info }),
+      onMailError: (error) => log.error(`userkit: could not send mail: ${rootMessage(error)}`),
+    });
+    listener = listenerFor({
+      service,
+      tokens: new JwtTokens({ secret, ttlSeconds: config.accessTokenTtlSeconds }),
+      readiness: () => opened.checkMigrations(),
+      trustProxy: config.trustProxy,
+      rateLimits: rateLimitsOf(config),
+      onError: (error) => log.error(`userkit: unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`),
+    });
+    const password = config.adminPassword ?? generatePassword();
+    let seeded: { created: boolean };
+    try {
+      seeded = await service.ensureSuperAdmin({ email: config.adminEmail, password });
+    } catch (error) {
+      throw new StartupError(`cannot create the super admin: ${isUserkitError(error) ? error.detail : rootMessage(error)}`);
+    }
+    const seededAdmin = seeded.created ? { email: config.adminEmail, generatedPassword: config.adminPassword === undefined ? password : undefined } : undefined;
+    const text = banner({ framework, port, config, tightenedFrom, secretSource, seededAdmin });
+    // The banner is always shown, whatever the log level: it may carry the only copy of a generated password.
+    (streams?.stdout ?? ((line: string) => process.stdout.write(line)))(`${text}\n`);
+    return {
+      config,
+      port,
+      seededAdmin,
+      banner: text,
+      close: async () => {
+        await closeServer();
+        await opened.close();
+      },
+    };
+  } catch (error) {
+    await closeServer();
+    await database?.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** Writes a start-up failure as one line (the stack too at USERKIT_LOG_LEVEL=debug) and returns the exit code. */
+export function reportStartupFailure(error: unknown, log: Logger = createLogger(process.env['USERKIT_LOG_LEVEL'] === 'debug' ? 'debug' : 'error')): number {
+  if (error instanceof ConfigError) {
+    for (const line of error.lines) log.error(`userkit: ${line}`);
+    return 2;
+  }
+  if (error instanceof StartupError) log.error(`userkit: ${error.message}`);
+  else log.error(`userkit: could not start: ${rootMessage(error)}`);
+  if (error instanceof Error && error.stack) log.debug(error.stack);
+  return 1;
+}
+
+/** Closes the server and the database on SIGINT/SIGTERM, then exits. */
 export function closeOnSignals(close: () => Promise<void>): void {
   let closing = false;
   const stop = (signal: string) => {
     if (closing) return;
     closing = true;
-    console.log(`\n${signal}: shutting down`);
+    process.stdout.write(`\n${signal}: shutting down\n`);
     close().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error('userkit: error while shutting down:', error instanceof Error ? error.message : error);
+        process.stderr.write(`userkit: error while shutting down: ${rootMessage(error)}\n`);
         process.exit(1);
       },
     );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** The whole `main` of an example server: start, or print one line and exit non-zero. */
+export async function runServer(framework: string, listenerFor: ListenerFactory): Promise<void> {
+  try {
+    const running = await startServer(framework, listenerFor);
+    closeOnSignals(running.close);
+  } catch (error) {
+    // Exit at once: the password hasher's worker threads would keep the process alive.
+    process.exit(reportStartupFailure(error));
+  }
 }

@@ -11,6 +11,7 @@ import { KyselyUserRepository } from './kysely-user-repository';
 import { mapDatabaseError } from './map-database-error';
 import { hotStatementName } from './prepared-statements';
 import { migrateToLatest, pendingMigrations } from './migrator';
+import { lockPgliteDirectory } from './pglite-lock';
 
 /** Where the data lives. */
 export type CreateDatabaseOptions =
@@ -105,12 +106,21 @@ async function connect(options: CreateDatabaseOptions): Promise<Connection> {
       },
     };
   }
-  const instance = 'instance' in options.pglite ? options.pglite.instance : await PGlite.create({ dataDir: options.pglite.dataDir, extensions: { pg_trgm } });
+  // One process per data directory (see pglite-lock.ts): a second opener fails here, at once.
+  const lock = 'dataDir' in options.pglite && options.pglite.dataDir ? lockPgliteDirectory(options.pglite.dataDir) : undefined;
+  const instance = 'instance' in options.pglite ? options.pglite.instance : await PGlite.create({ dataDir: options.pglite.dataDir, extensions: { pg_trgm } }).catch((error: unknown) => {
+    lock?.release();
+    throw error;
+  });
   return {
     dialect: new PGliteDialect(instance),
     kind: 'pglite',
     release: async () => {
-      if (!instance.closed) await instance.close();
+      try {
+        if (!instance.closed) await instance.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

@@ -1,0 +1,139 @@
+/**
+ * The example servers as processes: built once as `npm start` builds them, then spawned. The
+ * failures need no database work, so they are quick; one test starts a real server on PGlite.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const examples = join(import.meta.dirname, '../..');
+const entries = { Hono: join(examples, 'server/dist/main.js'), Express: join(examples, 'express-server/dist/main.js') };
+const root = mkdtempSync(join(tmpdir(), 'userkit-start-'));
+
+beforeAll(() => {
+  const tsup = join(examples, '../node_modules/.bin/tsup');
+  execFileSync(tsup, ['--silent'], { cwd: join(examples, 'server'), stdio: 'inherit' });
+  execFileSync(tsup, ['--silent'], { cwd: join(examples, 'express-server'), stdio: 'inherit' });
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+let dirs = 0;
+function dataDir(): string {
+  return join(root, `data-${++dirs}`);
+}
+
+interface Started {
+  child: ReturnType<typeof spawn>;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(framework: keyof typeof entries, env: Record<string, string>): Started {
+  // Only what the test sets: no DATABASE_URL or USERKIT_* from the developer's shell.
+  const child = spawn(process.execPath, [entries[framework]], { env: { PATH: process.env['PATH'] ?? '', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Runs a server that must fail: its exit code and output. */
+async function failing(framework: keyof typeof entries, env: Record<string, string>) {
+  const run = start(framework, env);
+  const code = await run.exited;
+  return { code, stdout: run.stdout(), stderrLines: run.stderr().trimEnd().split('\n') };
+}
+
+describe.each(['Hono', 'Express'] as const)('%s: start-up failures are one line and a non-zero exit', (framework) => {
+  let busy: Server;
+  beforeAll(async () => {
+    busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+
+  it('a port in use fails before the database is touched or an admin seeded', async () => {
+    const dir = dataDir();
+    const port = (busy.address() as { port: number }).port;
+    const result = await failing(framework, { PORT: String(port), USERKIT_DATA_DIR: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderrLines).toEqual([`userkit: port ${port} is already in use (PORT): stop what listens there or choose another port`]);
+    expect(result.stdout).toBe('');
+    expect(existsSync(join(dir, 'pglite'))).toBe(false);
+  });
+
+  it('a bad setting names the variable (exit 2)', async () => {
+    const result = await failing(framework, { USERKIT_JWT_SECRET: 'short', USERKIT_DATA_DIR: dataDir() });
+    expect(result.code).toBe(2);
+    expect(result.stderrLines).toEqual(['userkit: USERKIT_JWT_SECRET must be at least 32 bytes (e.g. `openssl rand -base64 48`)']);
+  });
+});
+
+describe('start-up failures (Hono)', () => {
+  it('an unreachable DATABASE_URL is one line without its password', async () => {
+    const result = await failing('Hono', { DATABASE_URL: 'postgres://user:s3cret@127.0.0.1:1/app', USERKIT_DATA_DIR: dataDir() });
+    expect(result.code).toBe(1);
+    expect(result.stderrLines).toHaveLength(1);
+    expect(result.stderrLines[0]).toMatch(/^userkit: cannot reach the database \(PostgreSQL at 127\.0\.0\.1:1\/app\): .*ECONNREFUSED/);
+    expect(result.stderrLines[0]).not.toContain('s3cret');
+  });
+
+  it('a PGlite directory held by another live process is refused at once', async () => {
+    const dir = dataDir();
+    mkdirSync(join(dir, 'pglite'), { recursive: true });
+    // This test process is alive and is not the server: it stands for a first server.
+    writeFileSync(join(dir, 'pglite', 'userkit.lock'), `${process.pid}\n`);
+    const result = await failing('Hono', { USERKIT_DATA_DIR: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderrLines).toHaveLength(1);
+    expect(result.stderrLines[0]).toContain(`userkit: the PGlite database in ${join(dir, 'pglite')} is in use by process ${process.pid}`);
+  });
+});
+
+describe('a started server (Hono on PGlite)', () => {
+  it('keeps secrets out of its output, tightens its data directory, and releases the lock on SIGTERM', async () => {
+    const dir = dataDir();
+    mkdirSync(dir, { mode: 0o755 });
+    const password = 'operator chosen passphrase';
+    const run = start('Hono', { USERKIT_DATA_DIR: dir, USERKIT_ADMIN_PASSWORD: password });
+    try {
+      while (!run.stdout().includes('Super admin')) {
+        if (run.child.exitCode !== null) throw new Error(`exited: ${run.stderr()}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const port = Number(/localhost:(\d+)\/api/.exec(run.stdout())?.[1]);
+      const banner = run.stdout();
+      expect(banner).toContain('Super admin created: admin@example.com (password from USERKIT_ADMIN_PASSWORD)');
+      expect(banner).not.toContain(password);
+      expect(banner).toContain('tightened from 755');
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      expect(statSync(join(dir, 'pglite', 'PG_VERSION')).mode & 0o777).toBe(0o600);
+
+      const response = await fetch(`http://localhost:${port}/api/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ada@example.com', password: 'analytical engine' }),
+      });
+      expect(response.status).toBe(201);
+      const outbox = join(dir, 'outbox.jsonl');
+      while (!existsSync(outbox)) await new Promise((resolve) => setTimeout(resolve, 50));
+      const { code } = JSON.parse(readFileSync(outbox, 'utf8').trim()) as { code: string };
+      expect(code).toMatch(/^\d{6}$/);
+      expect(statSync(outbox).mode & 0o777).toBe(0o600);
+      expect(run.stdout()).toContain('[mail] to ada@example.com');
+      expect(run.stdout()).not.toContain(code);
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    expect(await run.exited).toBe(0);
+    expect(existsSync(join(dir, 'pglite', 'userkit.lock'))).toBe(false);
+    expect(run.stderr()).toBe('');
+  });
+});
