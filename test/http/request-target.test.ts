@@ -57,11 +57,14 @@ describe.each(adapters)('request targets on %s', (adapter) => {
     }
   });
 
-  it.runIf(store)('GET * → 400 (problem+json wherever the server lets the app see it)', async () => {
+  it.runIf(store)('GET * → 400 (problem+json wherever the server lets the app see it); OPTIONS * is not ours', async () => {
     const res = await sendTarget(h.baseUrl, 'GET', '*');
     expect(res.status).toBe(400);
     // @hono/node-server refuses an asterisk target itself, with an empty 400, before any app code runs.
     if (adapter === 'express') expectProblem(res, 400, 'VALIDATION_ERROR');
+    // OPTIONS * (about the server as a whole) is well-formed: userkit leaves it to the host app.
+    const options = await sendTarget(h.baseUrl, 'OPTIONS', '*');
+    expect(options.headers.get('content-type') ?? '').not.toMatch(/problem\+json/);
   });
 
   it.runIf(store)('well-formed targets are unaffected: absolute-form, empty segments under the API, odd query text', async () => {

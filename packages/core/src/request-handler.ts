@@ -124,7 +124,7 @@ const router = createRouter<CompiledRoute>(
 const baseHeaders = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
 /**
- * The path and query of a request target, or undefined when it is malformed: neither a path nor an
+ * The path and query of a request target, or undefined when it is none: neither a path nor an
  * absolute URL (`*`), unparseable, or a path starting with `//` (which reads as a host name, not a
  * path). Neither this API nor the host app serves such a target, so the handler answers it itself,
  * as problem+json, rather than pass it on.
@@ -180,7 +180,11 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
 
   async function handle(request: CoreRequest): Promise<CoreResponse | undefined> {
     const url = parseTarget(request.url);
-    if (!url) return problemResponse(new UserkitError('VALIDATION_ERROR', { detail: 'The request target is not a valid path' }));
+    if (!url) {
+      // `OPTIONS *` asks about the server as a whole: well-formed, and the host app's to answer.
+      if (request.url === '*' && request.method.toUpperCase() === 'OPTIONS') return undefined;
+      return problemResponse(new UserkitError('VALIDATION_ERROR', { detail: 'The request target is not a valid path' }));
+    }
     let pathname = url.pathname;
     // Fetch-style requests (msw, some runtimes) carry the host only in an absolute URL.
     const host = request.header('host') ?? (/^https?:\/\//i.test(request.url) ? url.host : '');
