@@ -1,5 +1,5 @@
 export { createUserClient } from './user-client';
-export type { CallOptions, RouteInput, RouteOutput, TokenSource, UserClient, UserClientMethods, UserClientOptions } from './user-client';
+export type { CallOptions, RouteInput, RouteOutput, TokenSource, UploadBody, UserClient, UserClientMethods, UserClientOptions } from './user-client';
 export { ApiError, ConfigurationError, NetworkError, TimeoutError, isApiError, isConfigurationError, isNetworkError, isTimeoutError } from './client-errors';
 export { apiBaseUrlFromOrigin } from './api-url';
 export { describeError } from './describe-error';

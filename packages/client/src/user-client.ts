@@ -1,7 +1,7 @@
 /**
  * `createUserClient`: one method per route of the contract, typed from core's schemas. Nothing
- * about a route (path, method, who may call, body type) is written here: it is all read from
- * `contract`.
+ * about a route (path, method, who may call, body type and how it is encoded) is written here: it
+ * is all read from `contract`.
  */
 import { contract, problemSchema, userEtag, type Contract, type ErrorCode, type RouteName, type RouteSpec } from '@userkit/core/contract';
 import ky, { HTTPError, TimeoutError as KyTimeoutError, type KyInstance } from 'ky';
@@ -13,12 +13,23 @@ type Route<K extends RouteName> = Contract[K];
 type ParamsOf<R> = R extends { params: infer P extends z.ZodType } ? z.output<P> : unknown;
 type QueryOf<R> = R extends { query: infer Q extends z.ZodType } ? { query?: z.input<Q> } : unknown;
 type BodyOf<R> = R extends { body: infer B extends z.ZodType } ? { body: z.input<B> } : unknown;
+
+/** A file body for an upload route (imports): text, a `Blob`/`File`, bytes, or a stream of bytes. */
+export type UploadBody = string | Blob | ArrayBuffer | Uint8Array | ReadableStream<Uint8Array>;
+type UploadOf<R> = R extends { upload: { media: readonly (infer M extends string)[] } }
+  ?
+      | { /** A Blob or File: its own type is used when `contentType` is left out. */ body: Blob; contentType?: M }
+      | { body: Exclude<UploadBody, Blob>; /** One of the route's media types, e.g. `text/csv`. */ contentType: M }
+  : unknown;
 type IfMatchOf<R> = R extends { headers: { ifMatch: true } }
   ? { /** An ETag, or the user from a previous read (its ETag is derived from id and version). */ ifMatch?: string | { id: number; version: number } }
   : unknown;
 
-/** What a route's method takes: path parameters at the top level, then `query`, `body`, `ifMatch`. */
-export type RouteInput<K extends RouteName> = ParamsOf<Route<K>> & QueryOf<Route<K>> & BodyOf<Route<K>> & IfMatchOf<Route<K>>;
+/**
+ * What a route's method takes: path parameters at the top level, then `query`, `body` (JSON, or on
+ * an upload route a file with its `contentType`), `ifMatch`.
+ */
+export type RouteInput<K extends RouteName> = ParamsOf<Route<K>> & QueryOf<Route<K>> & BodyOf<Route<K>> & UploadOf<Route<K>> & IfMatchOf<Route<K>>;
 
 /** What a route's method resolves to. */
 export type RouteOutput<K extends RouteName> = Route<K>['success'] extends { schema: infer S extends z.ZodType }
@@ -98,6 +109,27 @@ function buildQuery(query: unknown): string {
   return text ? `?${text}` : '';
 }
 
+/**
+ * The body as the route declares it: JSON for a `body` schema; for an `upload` route the file as
+ * is, with its media type checked against the route's before anything is sent.
+ */
+function encodeBody(name: RouteName, spec: RouteSpec, values: Record<string, unknown>): { json: unknown } | { body: UploadBody; contentType: string } | undefined {
+  if (spec.body) return { json: values['body'] };
+  if (!spec.upload) return undefined;
+  const body = values['body'];
+  const isBlob = typeof Blob !== 'undefined' && body instanceof Blob;
+  const isStream = typeof ReadableStream !== 'undefined' && body instanceof ReadableStream;
+  if (typeof body !== 'string' && !isBlob && !isStream && !(body instanceof ArrayBuffer) && !(body instanceof Uint8Array)) {
+    throw new ConfigurationError(`${name} takes a file body: a string, Blob, ArrayBuffer, Uint8Array or ReadableStream`);
+  }
+  const declared = values['contentType'] ?? (isBlob ? (body as Blob).type : undefined);
+  const media = typeof declared === 'string' ? declared.split(';')[0]?.trim().toLowerCase() : undefined;
+  if (!media || !spec.upload.media.includes(media)) {
+    throw new ConfigurationError(`${name} takes ${spec.upload.media.join(' or ')}: set contentType (got ${typeof declared === 'string' && declared ? declared : 'none'})`);
+  }
+  return { body: body as UploadBody, contentType: declared as string };
+}
+
 async function toApiError(response: Response): Promise<ApiError> {
   const retryAfterHeader = response.headers.get('retry-after');
   const retryAfter = retryAfterHeader !== null && /^\d+$/.test(retryAfterHeader) ? Number(retryAfterHeader) : undefined;
@@ -160,12 +192,15 @@ export function createUserClient(options: UserClientOptions): UserClient {
     }
     const ifMatch = values['ifMatch'] as string | { id: number; version: number } | undefined;
     if (ifMatch !== undefined) headers['if-match'] = typeof ifMatch === 'string' ? ifMatch : userEtag(ifMatch);
+    const encoded = encodeBody(name, spec, values);
+    if (encoded && 'contentType' in encoded) headers['content-type'] = encoded.contentType;
     let response: Response;
     try {
       response = await http(url, {
         method: spec.method,
         headers,
-        ...(spec.body ? { json: values['body'] } : {}),
+        ...(encoded && 'json' in encoded ? { json: encoded.json } : {}),
+        ...(encoded && 'body' in encoded ? { body: encoded.body } : {}),
         ...(call.signal ? { signal: call.signal } : {}),
         ...(call.timeout !== undefined ? { timeout: call.timeout } : {}),
       });

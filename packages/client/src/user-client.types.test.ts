@@ -26,6 +26,13 @@ describe('client types come from core', () => {
       void client.login({ body: { email: 'a@b.co', password: 'x', admin: true } });
       // @ts-expect-error the id is required
       void client.getUser({});
+      // An upload route takes a file and one of its declared media types, not a JSON body.
+      void client.importUsers({ body: 'email\r\na@b.co\r\n', contentType: 'text/csv', query: { dry_run: true } });
+      void client.importUsers({ body: new Blob([''], { type: 'application/x-ndjson' }) });
+      // @ts-expect-error text needs its content type
+      void client.importUsers({ body: 'email\r\na@b.co\r\n' });
+      // @ts-expect-error JSON is not an upload media type of the route
+      void client.importUsers({ body: '[]', contentType: 'application/json' });
     };
     expectTypeOf(_typeChecks).toBeFunction();
   });

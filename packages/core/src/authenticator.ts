@@ -3,7 +3,7 @@
  * every request, so suspension, deletion, role and password changes take effect at once.
  */
 import { UserkitError } from './errors';
-import type { JwtTokens } from './jwt-tokens';
+import type { JwtTokens, TokenClaims } from './jwt-tokens';
 import type { UserRecord } from './user-record';
 
 /** What an authenticator sees of a request. */
@@ -19,7 +19,16 @@ export interface AuthRequest {
  */
 export interface Authenticator {
   authenticate(request: AuthRequest): Promise<UserRecord | undefined>;
+  /**
+   * Optional: {@link authenticate}, loading another user (the target of a read) in the same round
+   * trip. `other` is null when that user is missing or deleted, undefined when it was not loaded.
+   * Routes whose operation reads the user of the path's id use it when present.
+   */
+  authenticateWith?(request: AuthRequest, otherId: number): Promise<{ actor: UserRecord | undefined; other: UserRecord | null | undefined }>;
 }
+
+/** Loads the caller and another user together (e.g. `UserService.findActorWith`). */
+export type LoadActorWith = (actorId: number, otherId: number) => Promise<{ actor: UserRecord | undefined; other: UserRecord | null }>;
 
 /** Throws UNAUTHENTICATED unless the user may act now (live, not inactive or suspended). */
 export function assertActive(user: UserRecord | undefined): asserts user is UserRecord {
@@ -38,19 +47,37 @@ export function assertActive(user: UserRecord | undefined): asserts user is User
 export class BearerAuthenticator implements Authenticator {
   readonly #tokens: JwtTokens;
   readonly #load: (id: number) => Promise<UserRecord | undefined>;
+  readonly #loadWith: LoadActorWith | undefined;
 
-  constructor(tokens: JwtTokens, load: (id: number) => Promise<UserRecord | undefined>) {
+  /** `loadWith`, if given, serves {@link authenticateWith} in one round trip. */
+  constructor(tokens: JwtTokens, load: (id: number) => Promise<UserRecord | undefined>, loadWith?: LoadActorWith) {
     this.#tokens = tokens;
     this.#load = load;
+    this.#loadWith = loadWith;
   }
 
   async authenticate(request: AuthRequest): Promise<UserRecord | undefined> {
+    const claims = await this.#claims(request);
+    return claims && this.#checked(await this.#load(claims.userId), claims);
+  }
+
+  async authenticateWith(request: AuthRequest, otherId: number): Promise<{ actor: UserRecord | undefined; other: UserRecord | null | undefined }> {
+    const claims = await this.#claims(request);
+    if (!claims) return { actor: undefined, other: undefined };
+    if (!this.#loadWith) return { actor: this.#checked(await this.#load(claims.userId), claims), other: undefined };
+    const { actor, other } = await this.#loadWith(claims.userId, otherId);
+    return { actor: this.#checked(actor, claims), other };
+  }
+
+  async #claims(request: AuthRequest): Promise<TokenClaims | undefined> {
     const header = request.header('authorization');
     if (header === undefined || header.trim() === '') return undefined;
     const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
     if (!match?.[1]) throw new UserkitError('UNAUTHENTICATED', { detail: 'Use an Authorization: Bearer token' });
-    const claims = await this.#tokens.verify(match[1]);
-    const user = await this.#load(claims.userId);
+    return this.#tokens.verify(match[1]);
+  }
+
+  #checked(user: UserRecord | undefined, claims: TokenClaims): UserRecord {
     assertActive(user);
     if (user.token_version !== claims.tokenVersion) throw new UserkitError('UNAUTHENTICATED', { detail: 'The token has been revoked' });
     return user;

@@ -108,7 +108,7 @@ export type { Access, Contract, HttpMethod, RateLimitBucket, RouteName, RouteSpe
 export { JwtTokens } from './jwt-tokens';
 export type { IssuedToken, JwtTokensOptions, TokenClaims } from './jwt-tokens';
 export { BearerAuthenticator, assertActive } from './authenticator';
-export type { AuthRequest, Authenticator } from './authenticator';
+export type { AuthRequest, Authenticator, LoadActorWith } from './authenticator';
 export { MemoryRateLimitStore, defaultRateLimits } from './rate-limit-store';
 export type { RateLimitCount, RateLimitRule, RateLimitStore, RateLimits } from './rate-limit-store';
 export { RateLimiter } from './rate-limiter';
@@ -116,10 +116,12 @@ export type { RateLimitSubject } from './rate-limiter';
 export { assertJson, defaultBodyLimit, isJsonContentType, parseJson, readBody } from './body-reader';
 export type { BodySource } from './body-reader';
 export { createUserkitHandler, problemResponse } from './request-handler';
-export type { CoreRequest, CoreResponse, UserkitHandler, UserkitHandlerOptions } from './request-handler';
+export type { CoreRequest, CoreResponse, FetchContext, UserkitHandler, UserkitHandlerOptions } from './request-handler';
 export { createOpenApiDocument } from './openapi-document';
 export { operations } from './operations';
-export type { OperationContext, OperationResult } from './operations';
+export type { Operation, OperationContext, OperationResult, OperationRun } from './operations';
+export { createRouter } from './router';
+export type { RouteHit, RouteMiss, RoutePattern, Router } from './router';
 export {
   activityPageSchema,
   activitySchema,
@@ -146,7 +148,7 @@ export type {
 } from './ledger-schema';
 export { csvCell, csvLine, exportColumns, exportContentTypes, exportFormats, exportQuerySchema, formatExport } from './user-export';
 export type { ExportFormat, ExportQuery, ExportQueryInput } from './user-export';
-export { toFetchBody } from './response-body';
+export { toFetchBody, toFetchResponse } from './response-body';
 export { defaultImportLimits, exportOnlyColumns, importContentTypes, importQuerySchema, importResultSchema, importRowSchema } from './import-schema';
 export type { ImportContentType, ImportLimits, ImportQuery, ImportQueryInput, ImportResult, ImportRow } from './import-schema';
 export { parseImport } from './user-import';

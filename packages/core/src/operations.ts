@@ -27,7 +27,7 @@ export interface OperationContext {
   importLimits: Partial<ImportLimits>;
   openapi(): unknown;
   ready(): Promise<Record<string, string>>;
-  /** The user of the path's id when authentication loaded it with the caller (null: missing). */
+  /** The user of the path's id when authentication loaded it with the caller (null: missing); see {@link Operation.loadsTarget}. */
   target?: UserRecord | null | undefined;
 }
 
@@ -39,7 +39,21 @@ export interface OperationResult {
   stream?: { contentType: string; chunks: AsyncIterable<string>; filename?: string };
 }
 
-type Operation = (ctx: OperationContext) => Promise<OperationResult>;
+/** What a route runs. */
+export type OperationRun = (ctx: OperationContext) => Promise<OperationResult>;
+
+/** One route's server side: what it runs, and what it asks of the handler beforehand. */
+export interface Operation {
+  run: OperationRun;
+  /**
+   * The route reads the user its path's `id` names. An authenticator that can load the caller and
+   * another user together (the built-in one: one query) does so, and the operation gets that user
+   * as `ctx.target`; with any other authenticator `ctx.target` stays undefined.
+   */
+  loadsTarget?: boolean;
+}
+
+const op = (run: OperationRun, declared: Omit<Operation, 'run'> = {}): Operation => ({ run, ...declared });
 
 const signedIn = (ctx: OperationContext): UserRecord => {
   if (!ctx.actor) throw new Error('operation needs an actor');
@@ -51,47 +65,47 @@ async function* emptyBody(): AsyncGenerator<Uint8Array> {}
 
 /** One operation per route; TypeScript checks that none is missing. */
 export const operations: Record<RouteName, Operation> = {
-  register: async ({ service, body }) => ({ body: { user: await service.register(body as never) } }),
-  login: async ({ service, tokens, body }) => {
+  register: op(async ({ service, body }) => ({ body: { user: await service.register(body as never) } })),
+  login: op(async ({ service, tokens, body }) => {
     const { user, token_version } = await service.authenticate(body as never);
     return { body: { ...(await tokens.issue({ id: user.id, token_version })), user } };
-  },
-  verifyEmail: async ({ service, body }) => ({ body: { user: await service.verifyEmail(body as never) } }),
-  resendVerification: async ({ service, body }) => {
+  }),
+  verifyEmail: op(async ({ service, body }) => ({ body: { user: await service.verifyEmail(body as never) } })),
+  resendVerification: op(async ({ service, body }) => {
     await service.resendVerification(body as never);
     return { body: { status: 'accepted', detail: 'If the address has an unverified account, a new code is on its way' } };
-  },
-  me: async (ctx) => ({ body: toPublicUser(signedIn(ctx)) }),
-  listUsers: async (ctx) => ({ body: await ctx.service.list(signedIn(ctx), ctx.query as ListUsersQueryInput) }),
-  createUser: async (ctx) => ({ body: await ctx.service.create(signedIn(ctx), ctx.body as never) }),
-  getUser: async (ctx) => ({ body: await ctx.service.get(signedIn(ctx), id(ctx), { loaded: ctx.target }) }),
-  updateUser: async (ctx) => {
+  }),
+  me: op(async (ctx) => ({ body: toPublicUser(signedIn(ctx)) })),
+  listUsers: op(async (ctx) => ({ body: await ctx.service.list(signedIn(ctx), ctx.query as ListUsersQueryInput) })),
+  createUser: op(async (ctx) => ({ body: await ctx.service.create(signedIn(ctx), ctx.body as never) })),
+  getUser: op(async (ctx) => ({ body: await ctx.service.get(signedIn(ctx), id(ctx), { loaded: ctx.target }) }), { loadsTarget: true }),
+  updateUser: op(async (ctx) => {
     const expectedVersion = expectedVersionFromIfMatch(ctx.header('if-match'), id(ctx));
     const options = expectedVersion === undefined ? {} : { expectedVersion };
     return { body: await ctx.service.update(signedIn(ctx), id(ctx), ctx.body as never, options) };
-  },
-  deleteUser: async (ctx) => {
+  }),
+  deleteUser: op(async (ctx) => {
     await ctx.service.delete(signedIn(ctx), id(ctx));
     return {};
-  },
-  changePassword: async (ctx) => {
+  }),
+  changePassword: op(async (ctx) => {
     await ctx.service.changePassword(signedIn(ctx), id(ctx), ctx.body as never);
     return {};
-  },
-  exportUsers: async (ctx) => {
+  }),
+  exportUsers: op(async (ctx) => {
     const { format, contentType, chunks } = await ctx.service.exportUsers(signedIn(ctx), ctx.query as ExportQueryInput);
     return { stream: { contentType, chunks, filename: `users.${format === 'csv' ? 'csv' : 'ndjson'}` } };
-  },
-  importUsers: async (ctx) => ({
+  }),
+  importUsers: op(async (ctx) => ({
     body: await ctx.service.importUsers(signedIn(ctx), ctx.upload ?? emptyBody(), ctx.header('content-type'), ctx.query as ImportQueryInput, ctx.importLimits),
-  }),
-  stats: async (ctx) => ({ body: await ctx.service.stats(signedIn(ctx)) }),
-  adjustCredits: async (ctx) => ({
+  })),
+  stats: op(async (ctx) => ({ body: await ctx.service.stats(signedIn(ctx)) })),
+  adjustCredits: op(async (ctx) => ({
     body: await ctx.service.adjustCredits(signedIn(ctx), id(ctx), ctx.body as never, { idempotencyKey: ctx.header('idempotency-key') }),
-  }),
-  listCredits: async (ctx) => ({ body: await ctx.service.listCredits(signedIn(ctx), id(ctx), ctx.query as PageQueryInput) }),
-  listActivity: async (ctx) => ({ body: await ctx.service.listActivity(signedIn(ctx), id(ctx), ctx.query as PageQueryInput) }),
-  openapi: async (ctx) => ({ body: ctx.openapi() }),
-  health: async () => ({ body: { status: 'ok' } }),
-  ready: async (ctx) => ({ body: { status: 'ok', checks: await ctx.ready() } }),
+  })),
+  listCredits: op(async (ctx) => ({ body: await ctx.service.listCredits(signedIn(ctx), id(ctx), ctx.query as PageQueryInput) })),
+  listActivity: op(async (ctx) => ({ body: await ctx.service.listActivity(signedIn(ctx), id(ctx), ctx.query as PageQueryInput) })),
+  openapi: op(async (ctx) => ({ body: ctx.openapi() })),
+  health: op(async () => ({ body: { status: 'ok' } })),
+  ready: op(async (ctx) => ({ body: { status: 'ok', checks: await ctx.ready() } })),
 };

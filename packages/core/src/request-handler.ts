@@ -1,7 +1,9 @@
 /**
  * The framework-free request handler: routing from the contract, authentication, body parsing,
- * rate limits, the operation, and problem+json for every failure. Adapters only translate their
- * framework's request into a {@link CoreRequest} and the {@link CoreResponse} back.
+ * rate limits, the operation, and problem+json for every failure. It knows no route by name: what
+ * a route needs is declared in the contract and its operation. Fetch runtimes call its `fetch`
+ * face; adapters with their own request objects translate them into a {@link CoreRequest} and the
+ * {@link CoreResponse} back.
  */
 import { BearerAuthenticator, type Authenticator } from './authenticator';
 import { assertJson, clientChunks, defaultBodyLimit, parseJson, readBody, type BodySource } from './body-reader';
@@ -12,13 +14,15 @@ import type { JwtTokens } from './jwt-tokens';
 import { createOpenApiDocument } from './openapi-document';
 import { defaultImportLimits, type ImportLimits } from './import-schema';
 import { importContentType } from './user-import';
-import { operations } from './operations';
+import { operations, type OperationContext, type OperationRun } from './operations';
 import { problemContentType, toProblem } from './problem';
 import { RateLimiter } from './rate-limiter';
+import { toFetchResponse } from './response-body';
+import { createRouter } from './router';
 import { MemoryRateLimitStore, type RateLimitStore, type RateLimits } from './rate-limit-store';
 import type { UserService } from './user-service';
 import type { UserRecord } from './user-record';
-import { isPlainObject, parseInput } from './validation';
+import { fieldErrorsOf, isPlainObject } from './validation';
 
 /** A request as an adapter hands it over. */
 export interface CoreRequest {
@@ -69,25 +73,72 @@ export interface UserkitHandlerOptions {
   publicUrl?: string;
 }
 
-/** The handler: `handle` answers a request, or `undefined` when the path is not under the API. */
+/** What the Fetch face takes besides the request. */
+export interface FetchContext<T = never> {
+  /** The peer address of the connection (rate limits), when the runtime tells it. */
+  remoteAddress?: string | undefined;
+  /**
+   * Called for a request whose path is not under the API (middleware passes it on). Without it,
+   * such requests answer 404 NOT_FOUND as problem+json.
+   */
+  next?: () => T | Promise<T>;
+}
+
+/**
+ * The handler. `handle` is its core face (adapters with their own request objects, such as
+ * Express on Node); `fetch` is its Fetch face (Hono, msw, Next.js route handlers, Bun, Deno,
+ * workers).
+ */
 export interface UserkitHandler {
+  /** Answers a request, or `undefined` when its path is not under the API. */
   handle(request: CoreRequest): Promise<CoreResponse | undefined>;
+  /**
+   * Answers a Fetch `Request` with a `Response`.
+   *
+   * @example
+   * ```ts
+   * export const GET = (request: Request) => handler.fetch(request); // a Next.js route handler
+   * Bun.serve({ fetch: (request, server) => handler.fetch(request, { remoteAddress: server.requestIP(request)?.address }) });
+   * ```
+   */
+  fetch<T = never>(request: Request, context?: FetchContext<T>): Promise<Response | T>;
   readonly basePath: string;
 }
 
-interface CompiledRoute {
+/** A contract route with what the handler needs of it, compiled once. */
+interface CompiledRoute extends RouteSpec {
   name: RouteName;
-  spec: RouteSpec;
-  pattern: RegExp;
+  run: OperationRun;
+  loadsTarget: boolean;
 }
 
-const compiled: CompiledRoute[] = (Object.entries(contract) as [RouteName, RouteSpec][]).map(([name, spec]) => ({
-  name,
-  spec,
-  pattern: new RegExp(`^${spec.path.replace(/:([a-z_]+)/g, '(?<$1>[^/]+)')}/?$`),
-}));
+const router = createRouter<CompiledRoute>(
+  (Object.entries(contract) as [RouteName, RouteSpec][]).map(([name, spec]) => ({
+    ...spec,
+    name,
+    run: operations[name].run,
+    loadsTarget: operations[name].loadsTarget ?? false,
+  })),
+);
 
 const baseHeaders = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
+/**
+ * The path and query of a request target, or undefined when it is none: neither a path nor an
+ * absolute URL (`*`), unparseable, or a path starting with `//` (which reads as a host name, not a
+ * path). Neither this API nor the host app serves such a target, so the handler answers it itself,
+ * as problem+json, rather than pass it on.
+ */
+function parseTarget(target: string): URL | undefined {
+  if (target.startsWith('//') || (!target.startsWith('/') && !/^https?:\/\//i.test(target))) return undefined;
+  let url: URL;
+  try {
+    url = new URL(target, 'http://localhost');
+  } catch {
+    return undefined;
+  }
+  return url.pathname.startsWith('//') ? undefined : url;
+}
 
 /**
  * Builds the handler every adapter wraps.
@@ -95,14 +146,20 @@ const baseHeaders = { 'cache-control': 'no-store', 'x-content-type-options': 'no
  * @example
  * ```ts
  * const handler = createUserkitHandler({ service, tokens: new JwtTokens({ secret }) });
- * const response = await handler.handle({ method: 'GET', url: '/api/health', header: () => undefined });
+ * const response = await handler.fetch(new Request('http://localhost/api/health'));
  * ```
  */
 export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHandler {
   const basePath = (options.basePath ?? '/api').replace(/\/+$/, '');
   const apiHost = options.apiHost ?? true;
   const bodyLimit = options.bodyLimit ?? defaultBodyLimit;
-  const authenticator = options.authenticator ?? new BearerAuthenticator(options.tokens, (id) => options.service.findActor(id));
+  const authenticator =
+    options.authenticator ??
+    new BearerAuthenticator(
+      options.tokens,
+      (id) => options.service.findActor(id),
+      (actorId, otherId) => options.service.findActorWith(actorId, otherId),
+    );
   const limiter = new RateLimiter(options.rateLimitStore ?? new MemoryRateLimitStore(), options.rateLimits);
   const onError = options.onError ?? ((error: unknown) => console.error('userkit: unexpected error', error instanceof Error ? `${error.name}: ${error.message}` : typeof error));
   let openapi: unknown;
@@ -122,7 +179,12 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
   };
 
   async function handle(request: CoreRequest): Promise<CoreResponse | undefined> {
-    const url = new URL(request.url, 'http://localhost');
+    const url = parseTarget(request.url);
+    if (!url) {
+      // `OPTIONS *` asks about the server as a whole: well-formed, and the host app's to answer.
+      if (request.url === '*' && request.method.toUpperCase() === 'OPTIONS') return undefined;
+      return problemResponse(new UserkitError('VALIDATION_ERROR', { detail: 'The request target is not a valid path' }));
+    }
     let pathname = url.pathname;
     // Fetch-style requests (msw, some runtimes) carry the host only in an absolute URL.
     const host = request.header('host') ?? (/^https?:\/\//i.test(request.url) ? url.host : '');
@@ -132,33 +194,29 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
     const method = request.method.toUpperCase();
 
     try {
-      const candidates = compiled.filter((route) => route.pattern.test(relative));
-      const route = candidates.find((r) => r.spec.method === method || (method === 'HEAD' && r.spec.method === 'GET'));
+      const match = router.match(method, relative);
+      const route = match.route;
       if (!route) {
-        if (candidates.length === 0) throw new UserkitError('NOT_FOUND', { detail: `No route ${method} ${pathname}` });
-        const allow = [...new Set(candidates.map((r) => r.spec.method))].join(', ');
+        if (match.allow.length === 0) throw new UserkitError('NOT_FOUND', { detail: `No route ${method} ${pathname}` });
+        const allow = match.allow.join(', ');
         return problemResponse(new UserkitError('METHOD_NOT_ALLOWED', { detail: `Use ${allow}` }), { allow });
       }
-      const { spec, name } = route;
-      const groups = route.pattern.exec(relative)?.groups ?? {};
-      // GET /users/{id} with the built-in authenticator: load the caller and the target in one query.
+      // The params schema is the one rule for path parameters; it is read before authentication so
+      // a valid id can be loaded with the caller, and its failure reported after the access checks.
+      const params = route.params?.safeParse(match.params);
+      let actor: UserRecord | undefined;
       let target: UserRecord | null | undefined;
-      const targetId = name === 'getUser' && !options.authenticator ? plainId(groups['id']) : undefined;
-      const auth =
-        targetId === undefined
-          ? authenticator
-          : new BearerAuthenticator(options.tokens, async (actorId) => {
-              const { actor, other } = await options.service.findActorWith(actorId, targetId);
-              target = other;
-              return actor;
-            });
-      const actor = spec.access === 'public' ? undefined : await auth.authenticate({ header: request.header });
-      if (spec.access !== 'public' && !actor) throw new UserkitError('UNAUTHENTICATED', { detail: 'Sign in and send Authorization: Bearer <token>' });
-      if (spec.access === 'admin' && actor?.user_type !== 'admin') throw new UserkitError('FORBIDDEN', { detail: 'Admins only' });
-      const params = spec.params ? parseInput(spec.params, groups, 'The path has invalid parameters') : {};
-      const body = spec.body ? await readJsonBody(request, bodyLimit) : undefined;
+      if (route.access !== 'public') {
+        const targetId = route.loadsTarget && params?.success ? (params.data as { id?: number }).id : undefined;
+        if (targetId !== undefined && authenticator.authenticateWith) ({ actor, other: target } = await authenticator.authenticateWith(request, targetId));
+        else actor = await authenticator.authenticate(request);
+        if (!actor) throw new UserkitError('UNAUTHENTICATED', { detail: 'Sign in and send Authorization: Bearer <token>' });
+        if (route.access === 'admin' && actor.user_type !== 'admin') throw new UserkitError('FORBIDDEN', { detail: 'Admins only' });
+      }
+      if (params && !params.success) throw new UserkitError('VALIDATION_ERROR', { detail: 'The path has invalid parameters', errors: fieldErrorsOf(params.error) });
+      const body = route.body ? await readJsonBody(request, bodyLimit) : undefined;
       let upload: AsyncIterable<Uint8Array | string> | undefined;
-      if (spec.upload) {
+      if (route.upload) {
         importContentType(request.header('content-type'));
         const maxBytes = options.importLimits?.maxBytes ?? defaultImportLimits.maxBytes;
         if (Number(request.header('content-length') ?? 0) > maxBytes) throw new UserkitError('PAYLOAD_TOO_LARGE', { detail: `The import is larger than ${maxBytes} bytes` });
@@ -166,11 +224,11 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
           new UserkitError('VALIDATION_ERROR', { detail: 'The upload ended before it was complete', errors: [{ path: 'body', message: 'The upload ended before it was complete', code: 'incomplete_body' }] });
         upload = request.body ? clientChunks(request.body as AsyncIterable<Uint8Array | string>, incomplete) : undefined;
       }
-      const context = {
+      const context: OperationContext = {
         service: options.service,
         tokens: options.tokens,
         actor,
-        params,
+        params: params?.success ? (params.data as OperationContext['params']) : {},
         query: queryObject(url.searchParams),
         body,
         upload,
@@ -180,16 +238,15 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         ready,
         target,
       };
-      const run = () => operations[name](context);
-      const result = spec.rateLimit
-        ? await limiter.run(spec.rateLimit, { email: emailOf(body), address: clientAddress(request, options.trustProxy ?? false) }, run)
-        : await run();
+      const result = route.rateLimit
+        ? await limiter.run(route.rateLimit, { email: emailOf(body), address: clientAddress(request, options.trustProxy ?? false) }, () => route.run(context))
+        : await route.run(context);
       if (result.stream) {
         const headers: Record<string, string> = { ...baseHeaders, 'content-type': result.stream.contentType };
         if (result.stream.filename) headers['content-disposition'] = `attachment; filename="${result.stream.filename}"`;
-        return { status: result.status ?? spec.success.status, headers, body: method === 'HEAD' ? null : result.stream.chunks };
+        return { status: result.status ?? route.success.status, headers, body: method === 'HEAD' ? null : result.stream.chunks };
       }
-      return successResponse(spec, basePath, result.status ?? spec.success.status, result.body, method === 'HEAD');
+      return successResponse(route, basePath, result.status ?? route.success.status, result.body, method === 'HEAD');
     } catch (error) {
       if (isUserkitError(error)) return problemResponse(error);
       onError(error);
@@ -197,12 +254,21 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
     }
   }
 
-  return { handle, basePath };
-}
+  async function fetch<T = never>(request: Request, context: FetchContext<T> = {}): Promise<Response | T> {
+    const { headers } = request;
+    const response = await handle({
+      method: request.method,
+      url: request.url,
+      header: (name) => headers.get(name) ?? undefined,
+      body: request.body,
+      remoteAddress: context.remoteAddress,
+    });
+    if (response) return toFetchResponse(response);
+    if (context.next) return context.next();
+    return toFetchResponse(problemResponse(new UserkitError('NOT_FOUND', { detail: `No route ${request.method} ${new URL(request.url).pathname}` })));
+  }
 
-/** A path id in canonical form (what the params schema will also read as this number), else undefined. */
-function plainId(raw: string | undefined): number | undefined {
-  return raw !== undefined && /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : undefined;
+  return { handle, fetch, basePath };
 }
 
 async function readJsonBody(request: CoreRequest, limit: number): Promise<unknown> {

@@ -1,4 +1,4 @@
-/** Turns a {@link CoreResponse} body into what a fetch-style `Response` takes. */
+/** Turns a {@link CoreResponse} (body) into what a fetch-style `Response` takes. */
 import type { CoreResponse } from './request-handler';
 
 /**
@@ -24,4 +24,17 @@ export function toFetchBody(body: CoreResponse['body']): string | ReadableStream
       await iterator.return?.();
     },
   });
+}
+
+/**
+ * A {@link CoreResponse} as a fetch `Response`, for adapters on Fetch runtimes.
+ *
+ * @example
+ * ```ts
+ * const response = await handler.handle(coreRequest);
+ * return response ? toFetchResponse(response) : next();
+ * ```
+ */
+export function toFetchResponse(response: CoreResponse): Response {
+  return new Response(toFetchBody(response.body), { status: response.status, headers: response.headers });
 }

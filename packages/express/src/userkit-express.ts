@@ -1,6 +1,7 @@
 /**
- * The Express adapter: translates between Express and core's framework-free handler. Works whether
- * or not the host app installed `express.json()` before it. Nothing about a route lives here.
+ * The Express adapter: core's Node face (`handler.handle`), since Express hands over Node requests,
+ * not Fetch ones. What it translates is real: a body that `express.json()` may already have read,
+ * and a streamed export piped with backpressure. Nothing about a route lives here.
  */
 import { createUserkitHandler, type UserkitHandler, type UserkitHandlerOptions } from '@userkit/core';
 import { Readable } from 'node:stream';

@@ -1,8 +1,7 @@
 /**
- * The Hono adapter: translates between Hono and core's framework-free handler. Nothing about a
- * route lives here.
+ * The Hono adapter: core's Fetch face, plus a Node fast path. Nothing about a route lives here.
  */
-import { createUserkitHandler, toFetchBody, type UserkitHandler, type UserkitHandlerOptions } from '@userkit/core';
+import { createUserkitHandler, toFetchResponse, type UserkitHandler, type UserkitHandlerOptions } from '@userkit/core';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 
 export interface UserkitHonoOptions {
@@ -10,11 +9,12 @@ export interface UserkitHonoOptions {
   remoteAddress?: (c: Context) => string | undefined;
 }
 
-function nodeAddress(c: Context): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress;
+/** What @hono/node-server puts in `c.env`: the Node request. */
+interface NodeBindings {
+  incoming?: { headers: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } };
 }
 
+const nodeRequest = (c: Context) => (c.env as NodeBindings | undefined)?.incoming;
 const joined = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : value);
 
 /**
@@ -27,22 +27,22 @@ const joined = (value: string | string[] | undefined) => (Array.isArray(value) ?
  * ```
  */
 export function userkitMiddleware(handler: UserkitHandler, options: UserkitHonoOptions = {}): MiddlewareHandler {
-  const address = options.remoteAddress ?? nodeAddress;
+  const address = options.remoteAddress ?? ((c: Context) => nodeRequest(c)?.socket?.remoteAddress);
   return async (c, next) => {
+    const incoming = nodeRequest(c);
+    if (!incoming) return handler.fetch(c.req.raw, { remoteAddress: address(c), next });
+    // The Node fast path (measured faster on the benchmarked GET): under @hono/node-server,
+    // c.req.raw is a lazy stand-in that builds a whole fetch Request the moment its headers or
+    // body are touched, so read the headers from the Node request and leave a GET's body alone.
     const raw = c.req.raw;
-    const method = raw.method;
-    // Under @hono/node-server, headers come straight from the Node request, and a GET has no body:
-    // touching raw.headers or raw.body there makes it build a whole fetch Request per request.
-    const incoming = (c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined)?.incoming;
     const response = await handler.handle({
-      method,
+      method: raw.method,
       url: raw.url,
-      header: incoming ? (name) => joined(incoming.headers[name]) : (name) => raw.headers.get(name) ?? undefined,
-      body: method === 'GET' || method === 'HEAD' ? null : raw.body,
+      header: (name) => joined(incoming.headers[name]),
+      body: raw.method === 'GET' || raw.method === 'HEAD' ? null : raw.body,
       remoteAddress: address(c),
     });
-    if (!response) return next();
-    return new Response(toFetchBody(response.body), { status: response.status, headers: response.headers });
+    return response ? toFetchResponse(response) : next();
   };
 }
 

@@ -8,13 +8,12 @@ import {
   MemoryUserRepository,
   UserService,
   createUserkitHandler,
-  toFetchBody,
   type NewUserRecord,
   type PasswordHasher,
   type User,
   type UserkitHandlerOptions,
 } from '@userkit/core';
-import { http, HttpResponse, type HttpHandler } from 'msw';
+import { http, type HttpHandler } from 'msw';
 
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 const randomHex = (n: number) => hex(globalThis.crypto.getRandomValues(new Uint8Array(n)));
@@ -91,17 +90,8 @@ export function createMockApi(options: MockApiOptions): MockApi {
     const basePath = url.pathname.replace(/\/+$/, '') || '/api';
     const handler = createUserkitHandler({ service, tokens, onError: () => {}, ...options.handler, basePath });
     handlers.push(
-      http.all(`${url.origin}${url.pathname.replace(/\/+$/, '')}/*`, async ({ request }) => {
-        const response = await handler.handle({
-          method: request.method,
-          url: request.url,
-          header: (name) => request.headers.get(name) ?? undefined,
-          body: request.body,
-          remoteAddress: '127.0.0.1',
-        });
-        if (!response) return undefined;
-        return new HttpResponse(toFetchBody(response.body), { status: response.status, headers: response.headers });
-      }),
+      // Every request reaches the mock from 127.0.0.1; outside the API, msw passes it through.
+      http.all(`${url.origin}${url.pathname.replace(/\/+$/, '')}/*`, ({ request }) => handler.fetch(request, { remoteAddress: '127.0.0.1', next: () => undefined })),
     );
   }
 
