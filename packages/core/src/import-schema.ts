@@ -3,6 +3,7 @@
  */
 import * as z from 'zod';
 import { bcryptHashPattern } from './bcrypt-hash';
+import { ignoredOnImport } from './user-columns';
 import { superAdminCreateSchema } from './user-schema';
 
 export const importContentTypes = ['text/csv', 'application/x-ndjson'] as const;
@@ -21,7 +22,10 @@ export const importQuerySchema = z.strictObject(
 export type ImportQueryInput = z.input<typeof importQuerySchema>;
 export type ImportQuery = z.output<typeof importQuerySchema>;
 
-/** One row: the create fields, with `password` (hashed here) or an existing bcrypt `password_hash`. */
+/**
+ * One row: the importable columns (the widest create body, which the column table derives from
+ * the same groups), with `password` (hashed here) or an existing bcrypt `password_hash`.
+ */
 export const importRowSchema = superAdminCreateSchema
   .extend({
     password: superAdminCreateSchema.shape.password.optional(),
@@ -56,5 +60,5 @@ export interface ImportLimits {
 export const defaultImportLimits: ImportLimits = { maxBytes: 64 * 1024 * 1024, maxRows: 200_000, maxErrors: 1000 };
 
 /** Columns an export writes that an import ignores (they are the system's to set). */
-export const exportOnlyColumns = new Set(['id', 'credits', 'created_at', 'updated_at', 'last_login', 'is_authenticated', 'verification_expires', 'version']);
+export const exportOnlyColumns: ReadonlySet<string> = new Set(ignoredOnImport);
 

@@ -139,6 +139,16 @@ export const userColumns = {
 type Columns = typeof userColumns;
 /** The name of a `users` column. */
 export type UserColumn = keyof Columns;
+/** The columns a new row must be given. */
+export type RequiredColumn = { [K in UserColumn]: Columns[K]['insert'] extends 'required' ? K : never }[UserColumn];
+/** The columns a new row may be given (else they take their initial value). */
+export type OptionalColumn = { [K in UserColumn]: Columns[K]['insert'] extends 'optional' ? K : never }[UserColumn];
+/** The columns a repository `insert` takes from its input. */
+export type InsertableColumn = RequiredColumn | OptionalColumn;
+/** The columns a repository `update` may change. */
+export type PatchableColumn = { [K in UserColumn]: Columns[K]['patchable'] extends true ? K : never }[UserColumn];
+/** The type of the column table, for deriving other declarations (the kysely table type). */
+export type UserColumnTable = Columns;
 /** The columns with a wire type. */
 export type PublicColumn = { [K in UserColumn]: Columns[K] extends { wire: z.ZodType } ? K : never }[UserColumn];
 /** The columns of a field group that a body may set. */
@@ -162,9 +172,9 @@ export const importableColumns = where((spec) => spec.importable === true);
 /** Public columns an import ignores: an export writes them, the system sets them. */
 export const ignoredOnImport = publicColumns.filter((name) => !importableColumns.includes(name));
 /** The columns a repository `insert` takes from its input (the others start at `initial`). */
-export const insertableColumns = where((spec) => spec.insert !== 'fixed');
+export const insertableColumns = where((spec) => spec.insert !== 'fixed') as InsertableColumn[];
 /** The columns a repository `update` may change. */
-export const patchableColumns = where((spec) => spec.patchable);
+export const patchableColumns = where((spec) => spec.patchable) as PatchableColumn[];
 
 /** The columns of a group, in table order. */
 export function columnsOf(group: FieldGroup): UserColumn[] {

@@ -3,18 +3,17 @@
  * Only repositories and the service see it; everything sent out goes through {@link toPublicUser}.
  */
 import type * as z from 'zod';
-import { publicColumns, userColumns, type UserColumn } from './user-columns';
+import { publicColumns, userColumns, type OptionalColumn, type PatchableColumn, type RequiredColumn, type UserColumn } from './user-columns';
 import type { User } from './user-schema';
 
 /** A stored user: one property per column, typed by the column table. */
 export type UserRecord = { -readonly [K in UserColumn]: z.output<(typeof userColumns)[K]['record']> };
 
 /** What a repository needs to insert a user; everything else takes its column default. */
-export type NewUserRecord = Pick<UserRecord, 'email' | 'password_hash' | 'user_type' | 'status'> &
-  Partial<Omit<UserRecord, 'id' | 'version' | 'token_version' | 'deleted_at' | 'credits'>>;
+export type NewUserRecord = Pick<UserRecord, RequiredColumn> & Partial<Pick<UserRecord, OptionalColumn>>;
 
 /** The columns a repository `update` may change (credits change only through the ledger). */
-export type UserPatch = Partial<Omit<UserRecord, 'id' | 'version' | 'created_at' | 'credits'>>;
+export type UserPatch = Partial<Pick<UserRecord, PatchableColumn>>;
 
 export { secretColumns } from './user-columns';
 
