@@ -8,7 +8,7 @@ import { exportOnlyColumns, importRowSchema } from './import-schema';
 import { MemoryUserRepository } from './memory-user-repository';
 import { authorizeCollection, authorizeFields, creatableGroups, relationOf, writableGroups, type PolicyActor, type Relation } from './role-policy';
 import { exportColumns } from './user-export';
-import { columnsOf, fieldGroup, importableColumns, publicColumns, secretColumns, userColumnNames, userColumns, type ColumnSpec, type FieldGroup } from './user-columns';
+import { fieldGroup, importableColumns, publicColumns, secretColumns, userColumnNames, userColumns, type ColumnSpec, type FieldGroup } from './user-columns';
 import { toPublicUser, type UserRecord } from './user-record';
 import {
   accountFields,
