@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { JwtTokens, UserService, type UserkitHandlerOptions } from '@userkit/core';
+import { JwtTokens, UserService, WorkerPasswordHasher, type UserkitHandlerOptions } from '@userkit/core';
 import { createDatabase } from '@userkit/kysely';
 import { DevMailer } from './dev-mailer';
 import { readEnvironment, type Environment } from './environment';
@@ -29,6 +29,7 @@ export async function bootstrap(env: Environment = readEnvironment()): Promise<B
     await database.migrate();
     const service = new UserService({
       repository: database.repository,
+      hasher: new WorkerPasswordHasher(), // bcrypt in worker threads: logins never stall the event loop
       mailer: new DevMailer(env.mailOutbox),
       onMailError: (error) => console.error('userkit: could not send mail:', error instanceof Error ? error.message : error),
     });
