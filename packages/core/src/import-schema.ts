@@ -3,8 +3,9 @@
  */
 import * as z from 'zod';
 import { bcryptHashPattern } from './bcrypt-hash';
-import { ignoredOnImport } from './user-columns';
-import { superAdminCreateSchema } from './user-schema';
+import { ignoredOnImport, importableShape } from './user-columns';
+import { emailSchema, passwordSchema } from './user-field-schemas';
+import { strict } from './user-schema';
 
 export const importContentTypes = ['text/csv', 'application/x-ndjson'] as const;
 export type ImportContentType = (typeof importContentTypes)[number];
@@ -23,17 +24,22 @@ export type ImportQueryInput = z.input<typeof importQuerySchema>;
 export type ImportQuery = z.output<typeof importQuerySchema>;
 
 /**
- * One row: the importable columns (the widest create body, which the column table derives from
- * the same groups), with `password` (hashed here) or an existing bcrypt `password_hash`.
+ * One row: the importable columns of the column table, `email` required, with `password` (hashed
+ * here) or an existing bcrypt `password_hash`. Who may set which of them is the policy's call.
  */
-export const importRowSchema = superAdminCreateSchema
-  .extend({
-    password: superAdminCreateSchema.shape.password.optional(),
-    password_hash: z
-      .string({ error: 'password_hash must be text' })
-      .regex(bcryptHashPattern, { error: 'password_hash must be a bcrypt hash (versions 2a, 2b or 2y)' })
-      .optional(),
-  })
+export const importRowSchema = z
+  .strictObject(
+    {
+      ...importableShape(),
+      email: emailSchema,
+      password: passwordSchema.optional(),
+      password_hash: z
+        .string({ error: 'password_hash must be text' })
+        .regex(bcryptHashPattern, { error: 'password_hash must be a bcrypt hash (versions 2a, 2b or 2y)' })
+        .optional(),
+    },
+    strict,
+  )
   .refine((row) => !(row.password !== undefined && row.password_hash !== undefined), { error: 'Give password or password_hash, not both', path: ['password'] });
 export type ImportRow = z.output<typeof importRowSchema>;
 

@@ -139,6 +139,8 @@ export const userColumns = {
 type Columns = typeof userColumns;
 /** The name of a `users` column. */
 export type UserColumn = keyof Columns;
+/** The columns an import row may set. */
+export type ImportableColumn = { [K in UserColumn]: Columns[K] extends { importable: true; input: z.ZodType } ? K : never }[UserColumn];
 /** The columns a new row must be given. */
 export type RequiredColumn = { [K in UserColumn]: Columns[K]['insert'] extends 'required' ? K : never }[UserColumn];
 /** The columns a new row may be given (else they take their initial value). */
@@ -202,6 +204,13 @@ export function inputShapeOf<const G extends readonly FieldGroup[]>(groups: G): 
     if (spec.input !== undefined && groups.includes(spec.group)) shape[name] = spec.input;
   }
   return shape as InputShape<G[number]>;
+}
+
+/** The fields of an import row: every importable column, as a body sets it. */
+export function importableShape(): { [K in ImportableColumn]: Columns[K] extends { input: infer S } ? S : never } {
+  return Object.fromEntries(importableColumns.map((name) => [name, (userColumns[name] as ColumnSpec).input])) as {
+    [K in ImportableColumn]: Columns[K] extends { input: infer S } ? S : never;
+  };
 }
 
 /** The wire schema's shape: every public column. */

@@ -39,7 +39,8 @@ export const roleFields = columnsOf('role') as RoleField[];
 export const creditFields = columnsOf('credits');
 export const systemFields = columnsOf('system');
 
-const strict = { error: (issue: { code?: string; keys?: string[] }) =>
+/** The options of every strict body schema: unknown fields are named in one message. */
+export const strict = { error: (issue: { code?: string; keys?: string[] }) =>
   issue.code === 'unrecognized_keys' ? `Unknown field${issue.keys && issue.keys.length > 1 ? 's' : ''}: ${(issue.keys ?? []).join(', ')}` : undefined };
 
 /** Registration by anyone: creates a pending customer with the fields a user writes on itself. */
