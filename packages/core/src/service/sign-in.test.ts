@@ -295,7 +295,7 @@ describe('authenticate', () => {
     expect((await h.record(seeded.id)).password_hash).toBe(seeded.password_hash);
   });
 
-  describe('with real bcrypt', () => {
+  describe('with real bcrypt', { timeout: 30_000 }, () => {
     it('re-hashes a cost-10 hash with the configured cost 11 at login', async () => {
       const local = createHarness({ hasher: new BcryptPasswordHasher({ cost: 11 }) });
       const stored = await bcrypt.hash(password, 10);
