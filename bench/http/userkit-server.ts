@@ -32,7 +32,7 @@ function chooseHasher(mode: string): { hasher: (PasswordHasher & { close?(): Pro
     const hasher = new Worker({ cost: 12 });
     return { hasher, label: `WorkerPasswordHasher (${hasher.poolSize ?? '?'} worker thread(s)), cost 12` };
   }
-  return { hasher: undefined, label: `UserService default hasher${mode === 'worker' ? ' (WorkerPasswordHasher is not exported by @userkit/core)' : ''}` };
+  return { hasher: undefined, label: `UserService default hasher (BcryptPasswordHasher on the main thread)${mode === 'worker' ? '; WorkerPasswordHasher is not exported by @userkit/core' : ''}` };
 }
 
 async function main(): Promise<void> {

@@ -19,6 +19,7 @@ import {
   PasswordPolicy,
   UserService,
   UserkitError,
+  WorkerPasswordHasher,
   defaultRateLimits,
   isUserkitError,
   problemContentType,
@@ -199,6 +200,7 @@ export async function startServer(
     const opened = database;
     const service = new UserService({
       repository: database.repository,
+      hasher: new WorkerPasswordHasher(), // bcrypt in worker threads: logins never stall the event loop
       mailer: new DevMailer({ outbox: config.mailOutbox, printCodes: config.devPrintCodes, log: log.info }),
       onMailError: (error) => log.error(`userkit: could not send mail: ${rootMessage(error)}`),
     });

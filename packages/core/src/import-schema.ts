@@ -3,7 +3,9 @@
  */
 import * as z from 'zod';
 import { bcryptHashPattern } from './bcrypt-hash';
-import { superAdminCreateSchema } from './user-schema';
+import { ignoredOnImport, importableShape } from './user-columns';
+import { emailSchema, passwordSchema } from './user-field-schemas';
+import { strict } from './user-schema';
 
 export const importContentTypes = ['text/csv', 'application/x-ndjson'] as const;
 export type ImportContentType = (typeof importContentTypes)[number];
@@ -21,15 +23,23 @@ export const importQuerySchema = z.strictObject(
 export type ImportQueryInput = z.input<typeof importQuerySchema>;
 export type ImportQuery = z.output<typeof importQuerySchema>;
 
-/** One row: the create fields, with `password` (hashed here) or an existing bcrypt `password_hash`. */
-export const importRowSchema = superAdminCreateSchema
-  .extend({
-    password: superAdminCreateSchema.shape.password.optional(),
-    password_hash: z
-      .string({ error: 'password_hash must be text' })
-      .regex(bcryptHashPattern, { error: 'password_hash must be a bcrypt hash (versions 2a, 2b or 2y)' })
-      .optional(),
-  })
+/**
+ * One row: the importable columns of the column table, `email` required, with `password` (hashed
+ * here) or an existing bcrypt `password_hash`. Who may set which of them is the policy's call.
+ */
+export const importRowSchema = z
+  .strictObject(
+    {
+      ...importableShape(),
+      email: emailSchema,
+      password: passwordSchema.optional(),
+      password_hash: z
+        .string({ error: 'password_hash must be text' })
+        .regex(bcryptHashPattern, { error: 'password_hash must be a bcrypt hash (versions 2a, 2b or 2y)' })
+        .optional(),
+    },
+    strict,
+  )
   .refine((row) => !(row.password !== undefined && row.password_hash !== undefined), { error: 'Give password or password_hash, not both', path: ['password'] });
 export type ImportRow = z.output<typeof importRowSchema>;
 
@@ -56,5 +66,5 @@ export interface ImportLimits {
 export const defaultImportLimits: ImportLimits = { maxBytes: 64 * 1024 * 1024, maxRows: 200_000, maxErrors: 1000 };
 
 /** Columns an export writes that an import ignores (they are the system's to set). */
-export const exportOnlyColumns = new Set(['id', 'credits', 'created_at', 'updated_at', 'last_login', 'is_authenticated', 'verification_expires', 'version']);
+export const exportOnlyColumns: ReadonlySet<string> = new Set(ignoredOnImport);
 

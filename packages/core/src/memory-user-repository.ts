@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor, type CursorValue } from './cursor';
 import { UserkitError } from './errors';
 import type { CreditTransactionRecord, NewCreditTransactionRecord, UserCounts } from './ledger-schema';
 import { defaultListTotalCap, type ListOptions, type ListUsersQuery, type Page, type UserPage } from './list-query-schema';
-import { isActiveSuperAdmin, type NewUserRecord, type UserPatch, type UserRecord } from './user-record';
+import { isActiveSuperAdmin, withColumnDefaults, type NewUserRecord, type UserPatch, type UserRecord } from './user-record';
 import type { ActivityRecord, FindOptions, NewActivityRecord, UserRepository } from './user-repository';
 
 interface State {
@@ -104,38 +104,8 @@ export class MemoryUserRepository implements UserRepository {
 
   insert(values: NewUserRecord): Promise<UserRecord> {
     return this.#run((state) => {
-      const now = new Date();
-      const user: UserRecord = {
-        name: null,
-        username: null,
-        phone: null,
-        address: null,
-        city: null,
-        state: null,
-        zip_code: null,
-        country: null,
-        business_site: null,
-        additional_websites: [],
-        business_type: null,
-        lead_status: null,
-        notes: null,
-        is_super_admin: false,
-        is_authenticated: false,
-        email_verified: false,
-        verification_code: null,
-        verification_expires: null,
-        created_at: now,
-        updated_at: now,
-        last_login: null,
-        verification_attempts: 0,
-        ...clone(values),
-        id: state.nextUserId,
-        email: lower(values.email),
-        credits: 0,
-        version: 1,
-        token_version: 0,
-        deleted_at: null,
-      };
+      // The column table's initial values stand in for the database's column defaults.
+      const user: UserRecord = { ...clone(withColumnDefaults(values, new Date())), id: state.nextUserId, email: lower(values.email) };
       checkConstraints(user);
       assertUnique(state, user);
       state.nextUserId++;

@@ -4,7 +4,8 @@
  */
 import type { ErrorCode } from './errors';
 import { UserkitError } from './errors';
-import { fieldGroup, type FieldGroup, type UserType } from './user-schema';
+import { fieldGroup, type FieldGroup } from './user-columns';
+import type { UserType } from './user-field-schemas';
 import type { UserRecord } from './user-record';
 
 /** Who acts: the signed-in user. */
@@ -47,8 +48,11 @@ export function relationOf(actor: PolicyActor, target: Pick<PolicyTarget, 'id' |
 const allow: Decision = { allow: true };
 const forbidden: Decision = { allow: false, code: 'FORBIDDEN' };
 
-/** Field groups each relation may write through an update (SPEC 6). */
-const writableGroups: Record<Relation, readonly FieldGroup[]> = {
+/**
+ * Field groups each relation may write through an update (SPEC 6). The body schemas of
+ * `user-schema.ts` and the create rights below are derived from these rows.
+ */
+export const writableGroups = {
   'customer-self': ['profile'],
   'customer-other': [],
   'admin-self': ['profile'],
@@ -56,7 +60,16 @@ const writableGroups: Record<Relation, readonly FieldGroup[]> = {
   'admin-admin': [],
   'super-self': ['profile', 'crm', 'account', 'role'],
   'super-other': ['profile', 'crm', 'account', 'role'],
-};
+} as const satisfies Record<Relation, readonly FieldGroup[]>;
+
+/**
+ * Field groups an admin may set when creating a user: what it may write on a customer, and a
+ * super admin what it may write on anyone else.
+ */
+export const creatableGroups = {
+  admin: writableGroups['admin-customer'],
+  super: writableGroups['super-other'],
+} as const;
 
 /** The field groups `actor` may write on `target`. */
 export function writableGroupsFor(actor: PolicyActor, target: Pick<PolicyTarget, 'id' | 'user_type'>): readonly FieldGroup[] {
@@ -122,7 +135,7 @@ export function authorize(actor: PolicyActor, action: TargetAction, target: Poli
 export function authorizeCollection(actor: PolicyActor, action: CollectionAction, fields: readonly string[] = []): Decision {
   if (actor.user_type !== 'admin') return forbidden;
   if (action !== 'create') return allow;
-  const groups: readonly FieldGroup[] = actor.is_super_admin ? ['profile', 'crm', 'account', 'role'] : ['profile', 'crm', 'account'];
+  const groups: readonly FieldGroup[] = creatableGroups[actor.is_super_admin ? 'super' : 'admin'];
   const denied = fields.filter((field) => {
     const group = fieldGroup[field];
     return group !== undefined && !groups.includes(group);

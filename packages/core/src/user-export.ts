@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { listUsersQuerySchema } from './list-query-schema';
+import { exportedColumns } from './user-columns';
 import { toPublicUser, type UserRecord } from './user-record';
 import type { User } from './user-schema';
 
@@ -22,33 +23,8 @@ export const exportContentTypes: Record<ExportFormat, string> = {
   ndjson: 'application/x-ndjson; charset=utf-8',
 };
 
-/** The CSV columns, in order: every public column. */
-export const exportColumns: readonly (keyof User)[] = [
-  'id',
-  'email',
-  'user_type',
-  'status',
-  'name',
-  'username',
-  'phone',
-  'address',
-  'city',
-  'state',
-  'zip_code',
-  'country',
-  'business_site',
-  'additional_websites',
-  'business_type',
-  'lead_status',
-  'notes',
-  'is_super_admin',
-  'is_authenticated',
-  'email_verified',
-  'credits',
-  'created_at',
-  'updated_at',
-  'last_login',
-];
+/** The CSV columns, in order: the exported columns of the column table. */
+export const exportColumns: readonly (keyof User)[] = exportedColumns;
 
 /**
  * One CSV cell (RFC 4180): quoted when needed; text starting with `=`, `+`, `-`, `@`, tab or

@@ -2,48 +2,29 @@
  * The Kysely schema of the userkit tables (SPEC 3). Column names are the seed app's, unchanged.
  */
 import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
-import type { LeadStatus, UserStatus, UserType } from '@userkit/core';
+import type { UserColumn, UserColumnTable, UserRecord } from '@userkit/core';
 
-/** `users`: customers and admins in one table. */
-export interface UsersTable {
-  id: Generated<number>;
-  /** Stored trimmed and lower-cased; unique on `lower(email)`. */
-  email: string;
-  password_hash: string;
-  user_type: UserType;
-  status: UserStatus;
-  name: string | null;
-  /** Unique on `lower(username)` when present. */
-  username: string | null;
-  phone: string | null;
-  address: string | null;
-  city: string | null;
-  state: string | null;
-  zip_code: string | null;
-  country: string | null;
-  business_site: string | null;
-  /** `text[]`; a database created by the old app may hold NULL, read as `[]`. */
-  additional_websites: ColumnType<string[] | null, string[] | undefined, string[]>;
-  business_type: string | null;
-  lead_status: LeadStatus | null;
-  notes: string | null;
-  is_super_admin: Generated<boolean>;
-  is_authenticated: Generated<boolean>;
-  email_verified: Generated<boolean>;
-  /** A hash of the verification code, never the code. */
-  verification_code: string | null;
-  verification_expires: Date | null;
-  /** Never below zero (CHECK `users_credits_nonnegative`). */
-  credits: Generated<number>;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
-  last_login: Date | null;
+/**
+ * The type of one `users` column, derived from the column table of `@userkit/core`: columns a new
+ * row must be given are plain, nullable ones are optional on insert as they are, the others have
+ * a database default.
+ */
+type UserColumnType<K extends UserColumn> = K extends 'additional_websites'
+  ? // `text[]`; a database created by the old app may hold NULL, read as `[]`.
+    ColumnType<string[] | null, string[] | undefined, string[]>
+  : UserColumnTable[K]['insert'] extends 'required'
+    ? UserRecord[K]
+    : null extends UserRecord[K]
+      ? UserRecord[K]
+      : Generated<UserRecord[K]>;
+
+/** The declared columns of `users`, as Kysely sees them. */
+type DeclaredUsersColumns = { [K in UserColumn]: UserColumnType<K> };
+
+/** `users`: customers and admins in one table. Column names are the seed app's, unchanged. */
+export interface UsersTable extends DeclaredUsersColumns {
   /** Generated (migration 3): the searchable fields, lower-cased, joined by U+001F, for `q`. Never selected as a user field. */
   search_text: GeneratedAlways<string>;
-  version: Generated<number>;
-  token_version: Generated<number>;
-  verification_attempts: Generated<number>;
-  deleted_at: Date | null;
 }
 
 /** `user_activity`: the append-only activity log. */

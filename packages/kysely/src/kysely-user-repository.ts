@@ -8,6 +8,9 @@ import {
   decodeCursor,
   defaultListTotalCap,
   encodeCursor,
+  insertableColumns,
+  patchableColumns,
+  userColumnNames,
   type ActivityRecord,
   type CreditTransactionRecord,
   type CursorValue,
@@ -19,6 +22,7 @@ import {
   type NewUserRecord,
   type Page,
   type SortKey,
+  type UserColumn,
   type UserCounts,
   type UserPage,
   type UserPatch,
@@ -32,28 +36,16 @@ import { markHotStatement } from './prepared-statements';
 /** Attempts of a transaction that keeps losing deadlocks or serialization conflicts. */
 const maxTransactionAttempts = 3;
 
-/** Every column of a {@link UserRecord}, in table order. */
-const userColumns = [
-  'id', 'email', 'password_hash', 'user_type', 'status', 'name', 'username', 'phone', 'address', 'city', 'state',
-  'zip_code', 'country', 'business_site', 'additional_websites', 'business_type', 'lead_status', 'notes',
-  'is_super_admin', 'is_authenticated', 'email_verified', 'verification_code', 'verification_expires', 'credits',
-  'created_at', 'updated_at', 'last_login', 'version', 'token_version', 'verification_attempts', 'deleted_at',
-] as const satisfies readonly (keyof UsersTable & keyof UserRecord)[];
-
+/** Every column of a {@link UserRecord}, in table order: the column table of `@userkit/core`. */
+const userColumns = userColumnNames;
 /** Columns `insert` takes from its input; the others take their database default. */
-const insertColumns = userColumns.filter(
-  (c): c is Exclude<(typeof userColumns)[number], 'id' | 'credits' | 'version' | 'token_version' | 'deleted_at'> =>
-    !['id', 'credits', 'version', 'token_version', 'deleted_at'].includes(c),
-);
+const insertColumns = insertableColumns;
 /** Columns `update` may change. */
-const patchColumns = userColumns.filter(
-  (c): c is Exclude<(typeof userColumns)[number], 'id' | 'credits' | 'version' | 'created_at'> =>
-    !['id', 'credits', 'version', 'created_at'].includes(c),
-);
+const patchColumns = patchableColumns;
 /** Rows per multi-row INSERT: well below PostgreSQL's 65535 parameters per statement. */
 const batchRows = 1000;
 
-type UserRow = Pick<Selectable<UsersTable>, (typeof userColumns)[number]>;
+type UserRow = Pick<Selectable<UsersTable>, UserColumn>;
 
 /** The defined values of `source` under `keys`; unknown keys never reach SQL. */
 function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {

@@ -1,3 +1,4 @@
+import { userColumnNames } from '@userkit/core';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest, migrations, pendingMigrations } from '../src/index';
@@ -71,6 +72,15 @@ for (const target of databaseTargets()) {
       expect(indexes.rows.map((i) => i.indexname)).toEqual(
         expect.arrayContaining(['users_email_lower_key', 'users_username_lower_key', 'users_created_at_id_idx', 'users_search_text_trgm_idx', 'users_name_sort_idx', 'users_email_sort_idx']),
       );
+    });
+
+    it('the migrated users table has exactly the columns of the core column table (plus the generated search_text)', async () => {
+      const { db } = await target.openEmpty();
+      await migrateToLatest(db);
+      const columns = await sql<{ column_name: string }>`
+        SELECT column_name FROM information_schema.columns WHERE table_name = 'users' AND table_schema = current_schema() ORDER BY ordinal_position`.execute(db);
+      // A column added by a migration but missing from the table (or the reverse) fails here.
+      expect(columns.rows.map((c) => c.column_name).sort()).toEqual([...userColumnNames, 'search_text'].sort());
     });
 
     it('reports pending migrations until applied', async () => {

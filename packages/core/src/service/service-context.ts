@@ -1,0 +1,89 @@
+/**
+ * What every capability of the user service shares: the ports, the settings, and the two
+ * side effects that are not database writes (mailing a code, the dummy hash of unknown logins).
+ */
+import { BcryptPasswordHasher } from '../bcrypt-password-hasher';
+import { systemClock, type Clock } from '../clock';
+import { defaultListTotalCap, type ListOptions } from '../list-query-schema';
+import type { Mailer } from '../mailer';
+import type { PasswordHasher } from '../password-hasher';
+import { PasswordPolicy, type PasswordPolicyOptions } from '../password-policy';
+import type { UserRepository } from '../user-repository';
+import { generateVerificationCode } from '../verification-code';
+
+export interface UserServiceOptions {
+  repository: UserRepository;
+  mailer: Mailer;
+  /**
+   * Default: bcrypt cost 12 through bcryptjs on the calling thread ({@link BcryptPasswordHasher}),
+   * which runs anywhere, browsers included. A Node server passes a `WorkerPasswordHasher` to keep
+   * the hashing off its event loop.
+   */
+  hasher?: PasswordHasher;
+  clock?: Clock;
+  passwordPolicy?: PasswordPolicy | PasswordPolicyOptions;
+  /** Lifetime of a verification code. Default 10 minutes. */
+  verificationTtlMs?: number;
+  /** Wrong tries after which a code is dead. Default 5. */
+  maxVerificationAttempts?: number;
+  /** Called when a message could not be sent (the write it belongs to has committed). */
+  onMailError?: (error: unknown) => void;
+  /**
+   * How many matches `list` counts before it reports `total_capped` (default 1000; `Infinity`
+   * counts them all, which costs a scan of every match on each page read).
+   */
+  listTotalCap?: number;
+}
+
+const verificationSubject = 'Your verification code';
+
+/** The shared state of the capability modules; built once per {@link UserService}. */
+export class ServiceContext {
+  readonly repository: UserRepository;
+  readonly hasher: PasswordHasher;
+  readonly clock: Clock;
+  readonly passwordPolicy: PasswordPolicy;
+  /** Lifetime of a verification code, in milliseconds. */
+  readonly verificationTtlMs: number;
+  readonly maxVerificationAttempts: number;
+  readonly listOptions: ListOptions;
+  readonly #mailer: Mailer;
+  readonly #onMailError: (error: unknown) => void;
+  #dummyHash: Promise<string> | undefined;
+
+  constructor(options: UserServiceOptions) {
+    this.repository = options.repository;
+    this.#mailer = options.mailer;
+    this.hasher = options.hasher ?? new BcryptPasswordHasher();
+    this.clock = options.clock ?? systemClock;
+    this.passwordPolicy = options.passwordPolicy instanceof PasswordPolicy ? options.passwordPolicy : new PasswordPolicy(options.passwordPolicy);
+    this.verificationTtlMs = options.verificationTtlMs ?? 10 * 60_000;
+    this.maxVerificationAttempts = options.maxVerificationAttempts ?? 5;
+    this.#onMailError = options.onMailError ?? (() => {});
+    this.listOptions = { totalCap: options.listTotalCap ?? defaultListTotalCap };
+  }
+
+  /** A hash of a random password, made once: what an unknown email's login is checked against. */
+  dummyHash(): Promise<string> {
+    this.#dummyHash ??= this.hasher.hash(`userkit-dummy-${generateVerificationCode()}-${generateVerificationCode()}`);
+    this.#dummyHash.catch(() => {
+      this.#dummyHash = undefined;
+    });
+    return this.#dummyHash;
+  }
+
+  /** Mails a verification code. A failure goes to `onMailError`: the write it belongs to has committed. */
+  async sendCode(to: string, code: string): Promise<void> {
+    const minutes = Math.round(this.verificationTtlMs / 60_000);
+    try {
+      await this.#mailer.send({
+        to,
+        subject: verificationSubject,
+        text: `Your verification code is ${code}. It expires in ${minutes} minutes. If you did not ask for it, ignore this message.`,
+        code,
+      });
+    } catch (error) {
+      this.#onMailError(error);
+    }
+  }
+}

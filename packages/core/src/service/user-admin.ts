@@ -1,0 +1,158 @@
+/**
+ * Profiles and user administration: reading, listing, updating, creating and deleting users,
+ * setting passwords, and seeding the first super admin. Every write goes through the one change
+ * path of `user-change.ts`.
+ */
+import { UserkitError } from '../errors';
+import { listUsersQuerySchema, type ListUsersQueryInput, type UserPage } from '../list-query-schema';
+import { maxPasswordBytes } from '../password-policy';
+import { assertAllowed, authorize, authorizeCollection, relationOf } from '../role-policy';
+import { toPublicUser, type UserRecord } from '../user-record';
+import {
+  adminPasswordSetSchema,
+  createSchemaFor,
+  loginSchema,
+  selfPasswordChangeSchema,
+  updateSchemaFor,
+  userTypeSchema,
+  type PasswordChangeInput,
+  type User,
+  type UserCreateInput,
+  type UserUpdateInput,
+} from '../user-schema';
+import { parseInput, requireObject } from '../validation';
+import type { ServiceContext } from './service-context';
+import { guardLastSuperAdmin, loadTarget, preconditionFailed, type Actor } from './target-access';
+import { applyUserChange, planUserChange } from './user-change';
+
+/** Reads and changes single users on behalf of an actor. */
+export class UserAdmin {
+  readonly #ctx: ServiceContext;
+
+  constructor(context: ServiceContext) {
+    this.#ctx = context;
+  }
+
+  /** The user `id`, if `actor` may read it (see {@link UserService.get}). */
+  async get(actor: Actor, id: number, options: { loaded?: UserRecord | null | undefined } = {}): Promise<User> {
+    const loaded = options.loaded && options.loaded.id !== id ? undefined : options.loaded;
+    return toPublicUser(await loadTarget(this.#ctx.repository, actor, id, 'read', { loaded }));
+  }
+
+  /** Loads an actor by id for authentication: undefined when missing or deleted. Includes secrets: never send it. */
+  findActor(id: number): Promise<UserRecord | undefined> {
+    return this.#ctx.repository.findById(id);
+  }
+
+  /** The actor and another live user in one round trip (see {@link UserService.findActorWith}). */
+  async findActorWith(actorId: number, otherId: number): Promise<{ actor: UserRecord | undefined; other: UserRecord | null }> {
+    const rows = await this.#ctx.repository.findByIds(actorId === otherId ? [actorId] : [actorId, otherId]);
+    return { actor: rows.find((r) => r.id === actorId), other: rows.find((r) => r.id === otherId) ?? null };
+  }
+
+  /** One page of users (admins only). */
+  async list(actor: Actor, query: ListUsersQueryInput): Promise<UserPage<User>> {
+    assertAllowed(authorizeCollection(actor, 'list'));
+    const parsed = parseInput(listUsersQuerySchema, query, 'The query has invalid parameters');
+    const page = await this.#ctx.repository.list(parsed, this.#ctx.listOptions);
+    return { ...page, items: page.items.map(toPublicUser) };
+  }
+
+  /** Partial update (see {@link UserService.update}). */
+  async update(actor: Actor, id: number, input: UserUpdateInput, options: { expectedVersion?: number } = {}): Promise<User> {
+    const ctx = this.#ctx;
+    const body = requireObject(input);
+    const now = ctx.clock.now();
+    let code: string | undefined;
+    const row = await ctx.repository.transaction(async (tx) => {
+      const requestedType = userTypeSchema.safeParse(body.user_type);
+      // Lock order (see guardLastSuperAdmin): the super admin rows before the target row.
+      if ('status' in body || 'user_type' in body || 'is_super_admin' in body) await tx.activeSuperAdminIds({ lock: true });
+      const target = await loadTarget(tx, actor, id, 'update', {
+        lock: true,
+        fields: Object.keys(body),
+        resultingType: requestedType.success ? requestedType.data : undefined,
+      });
+      const data = parseInput(updateSchemaFor(relationOf(actor, target)), body);
+      if (options.expectedVersion !== undefined && options.expectedVersion !== target.version) throw preconditionFailed();
+      const plan = await planUserChange(target, { data, now, verificationTtlMs: ctx.verificationTtlMs });
+      const updated = await applyUserChange(tx, plan, { actorId: actor.id, expectedVersion: target.version });
+      code = plan.code;
+      return updated;
+    });
+    if (code !== undefined) await ctx.sendCode(row.email, code);
+    return toPublicUser(row);
+  }
+
+  /** Creates a user (admins create customers; only a super admin creates admins). Active by default. */
+  async create(actor: Actor, input: UserCreateInput): Promise<User> {
+    const ctx = this.#ctx;
+    const body = requireObject(input);
+    assertAllowed(authorizeCollection(actor, 'create', Object.keys(body)));
+    const { password, ...data } = parseInput(createSchemaFor(actor), body);
+    const now = ctx.clock.now();
+    // The rules run before the (slow) hash: a refused create costs no hashing.
+    await planUserChange(undefined, { data, passwordHash: '', now, verificationTtlMs: ctx.verificationTtlMs, issueCode: false });
+    const passwordHash = await ctx.hasher.hash(ctx.passwordPolicy.check(password, data.email));
+    const plan = await planUserChange(undefined, { data, passwordHash, now, verificationTtlMs: ctx.verificationTtlMs });
+    const record = await ctx.repository.transaction((tx) => applyUserChange(tx, plan, { actorId: actor.id }));
+    if (plan.code !== undefined) await ctx.sendCode(record.email, plan.code);
+    return toPublicUser(record);
+  }
+
+  /** Soft delete: the user disappears, its tokens die, its email stays reserved. */
+  async delete(actor: Actor, id: number): Promise<void> {
+    const now = this.#ctx.clock.now();
+    await this.#ctx.repository.transaction(async (tx) => {
+      await tx.activeSuperAdminIds({ lock: true }); // lock order: see guardLastSuperAdmin
+      const target = await loadTarget(tx, actor, id, 'delete', { lock: true });
+      await guardLastSuperAdmin(tx, target, { ...target, deleted_at: now });
+      const updated = await tx.update(id, { deleted_at: now, updated_at: now, token_version: target.token_version + 1 });
+      if (!updated) throw new UserkitError('NOT_FOUND', { detail: 'No such user' });
+      await tx.appendActivity({ user_id: id, actor_id: actor.id, action: 'deleted', changes: null, created_at: now });
+    });
+  }
+
+  /** Changes a password (see {@link UserService.changePassword}). */
+  async changePassword(actor: Actor, id: number, input: PasswordChangeInput): Promise<void> {
+    const ctx = this.#ctx;
+    const target = await loadTarget(ctx.repository, actor, id, 'password');
+    const decision = authorize(actor, 'password', target);
+    assertAllowed(decision);
+    let newPassword: string;
+    if (decision.passwordMode === 'with-current') {
+      const body = parseInput(selfPasswordChangeSchema, input);
+      newPassword = ctx.passwordPolicy.check(body.new_password, target.email, 'new_password');
+      const current = body.current_password.length > maxPasswordBytes * 4 ? '' : ctx.passwordPolicy.normalize(body.current_password);
+      if (!(await ctx.hasher.verify(current, target.password_hash))) {
+        throw new UserkitError('INVALID_CURRENT_PASSWORD', { detail: 'The current password is wrong' });
+      }
+    } else {
+      newPassword = ctx.passwordPolicy.check(parseInput(adminPasswordSetSchema, input).new_password, target.email, 'new_password');
+    }
+    const passwordHash = await ctx.hasher.hash(newPassword);
+    const now = ctx.clock.now();
+    await ctx.repository.transaction(async (tx) => {
+      const locked = await loadTarget(tx, actor, id, 'password', { lock: true });
+      const updated = await tx.update(id, { password_hash: passwordHash, token_version: locked.token_version + 1, updated_at: now }, { expectedVersion: target.version });
+      if (!updated) throw new UserkitError('PRECONDITION_FAILED', { detail: 'The user changed while the password was being set; try again' });
+      await tx.appendActivity({ user_id: id, actor_id: actor.id, action: 'password_changed', changes: null, created_at: now });
+    });
+  }
+
+  /** Creates an active super admin when there is none (see {@link UserService.ensureSuperAdmin}). */
+  async ensureSuperAdmin(input: { email: string; password: string; name?: string }): Promise<{ created: boolean; user?: User }> {
+    const ctx = this.#ctx;
+    const email = parseInput(loginSchema.shape.email, input.email);
+    if ((await ctx.repository.activeSuperAdminIds()).length > 0) return { created: false };
+    const passwordHash = await ctx.hasher.hash(ctx.passwordPolicy.check(input.password, email));
+    const now = ctx.clock.now();
+    const data = { email, name: input.name ?? 'Super admin', user_type: 'admin', is_super_admin: true, status: 'active', email_verified: true } as const;
+    const plan = await planUserChange(undefined, { data, passwordHash, now, verificationTtlMs: ctx.verificationTtlMs });
+    const user = await ctx.repository.transaction(async (tx) => {
+      if ((await tx.activeSuperAdminIds({ lock: true })).length > 0) return undefined;
+      return applyUserChange(tx, plan, { actorId: null, createdChanges: { super_admin: { old: null, new: true } } });
+    });
+    return user ? { created: true, user: toPublicUser(user) } : { created: false };
+  }
+}
