@@ -25,6 +25,9 @@
  *   BENCH_ONLY               comma list of filters: postgres, pglite, hono, express (default: all)
  *   BENCH_NO_DOCS=1          a trial run: neither docs/benchmarks.md nor bench/results/http-latest.json is
  *                            written, only the timestamped copy in bench/http/.history/
+ *
+ * `node bench/http/run.mjs --render <results.json>` prints the docs section of a results file
+ * (bench/results/http-latest.json or one in .history/) without running anything or writing.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -510,7 +513,7 @@ function pgVersionOf(created) {
   return created?.version ? `PostgreSQL ${created.version}` : 'not reachable';
 }
 
-const pct = (n, of) => (of ? `${fmt((n / of) * 100, 2)}%` : '—');
+const pct = (n, of) => (of ? `${fmt((n / of) * 100, n / of < 0.001 ? 3 : 2)}%` : '—');
 
 function markdown(result) {
   const dbName = { postgres: 'PostgreSQL', pglite: 'PGlite' };
@@ -753,7 +756,12 @@ function printTable(result) {
   for (const n of result.notes) log(`note: ${n}`);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+const renderIndex = process.argv.indexOf('--render');
+if (renderIndex !== -1) {
+  process.stdout.write(markdown(JSON.parse(readFileSync(process.argv[renderIndex + 1] ?? join(resultsDir, 'http-latest.json'), 'utf8'))));
+} else {
+  main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
