@@ -16,13 +16,13 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BcryptPasswordHasher, UserService, encodeCursor, listUsersQuerySchema, type Actor, type ListUsersQueryInput, type Mailer } from '@userkit/core';
 import { backendCpu, backendCpuSince, nodeCpuSeconds } from './cpu';
-import { importCsv, qFew, qMany, seedUsersSql } from './data';
+import { importCsv, qCommon, qMany, qRare, seedUsersSql } from '../shared/data';
 import { explain, planSummary, timeIt } from './measure';
 import { printTable, writeOutputs, type ExportResult, type ListResult, type Results, type SizeResult, type StoreResult } from './report';
 import { defaultDatabaseUrl, openPglite, openPostgres, type BenchStore, type StoreKind } from './stores';
 
 const env = process.env;
-const sizes = (env.BENCH_ADMIN_SIZES ?? '100000,1000000').split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0).sort((a, b) => a - b);
+const sizes = (env.BENCH_ADMIN_SIZES ?? '10000,100000,1000000').split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0).sort((a, b) => a - b);
 const storeKinds = (env.BENCH_ADMIN_STORES ?? 'postgres,pglite').split(',').map((s) => s.trim()).filter((s): s is StoreKind => s === 'postgres' || s === 'pglite');
 const iterations = Number(env.BENCH_ADMIN_ITERATIONS ?? 200);
 const importRows = Number(env.BENCH_ADMIN_IMPORT_ROWS ?? 100_000);
@@ -44,7 +44,8 @@ const hasher = new BcryptPasswordHasher({ cost: 10 });
 function listScenarios(deepCursor: string): { name: string; query: ListUsersQueryInput }[] {
   return [
     { name: 'no q, default sort', query: {} },
-    { name: `q few ("${qFew}")`, query: { q: qFew } },
+    { name: `q rare ("${qRare}")`, query: { q: qRare } },
+    { name: `q common ("${qCommon}")`, query: { q: qCommon } },
     { name: `q many ("${qMany}")`, query: { q: qMany } },
     { name: 'filter + sort (status=active, lead_status=qualified, sort=name)', query: { status: 'active', lead_status: 'qualified', sort: 'name' } },
     { name: 'deep cursor (default sort, middle of the table)', query: { cursor: deepCursor } },
@@ -173,19 +174,20 @@ async function benchStore(kind: StoreKind, csvPath: string, passwordHash: string
       const vacuumMs = performance.now() - t0;
       seeded = size;
       progress(kind, `seeded: insert ${(loadMs / 1000).toFixed(1)} s, indexes ${(indexMs / 1000).toFixed(1)} s, vacuum analyze ${(vacuumMs / 1000).toFixed(1)} s`);
-      const [counts] = await store.query<{ users: string | number; q_few: string | number; q_many: string | number; table_mb: string | number }>(
+      const [counts] = await store.query<{ users: string | number; q_rare: string | number; q_common: string | number; q_many: string | number; table_mb: string | number }>(
         `SELECT count(*) AS users,
-           count(*) FILTER (WHERE email ILIKE $1 OR name ILIKE $1 OR username ILIKE $1 OR phone ILIKE $1 OR business_site ILIKE $1) AS q_few,
-           count(*) FILTER (WHERE email ILIKE $2 OR name ILIKE $2 OR username ILIKE $2 OR phone ILIKE $2 OR business_site ILIKE $2) AS q_many,
+           count(*) FILTER (WHERE email ILIKE $1 OR name ILIKE $1 OR username ILIKE $1 OR phone ILIKE $1 OR business_site ILIKE $1) AS q_rare,
+           count(*) FILTER (WHERE email ILIKE $2 OR name ILIKE $2 OR username ILIKE $2 OR phone ILIKE $2 OR business_site ILIKE $2) AS q_common,
+           count(*) FILTER (WHERE email ILIKE $3 OR name ILIKE $3 OR username ILIKE $3 OR phone ILIKE $3 OR business_site ILIKE $3) AS q_many,
            round(pg_total_relation_size('users') / 1048576.0) AS table_mb
          FROM users`,
-        [`%${qFew}%`, `%${qMany}%`],
+        [`%${qRare}%`, `%${qCommon}%`, `%${qMany}%`],
       );
       const sizeResult: SizeResult = {
         size,
         users: Number(counts?.users),
         tableMiB: Number(counts?.table_mb),
-        matches: { qFew: Number(counts?.q_few), qMany: Number(counts?.q_many) },
+        matches: { qRare: Number(counts?.q_rare), qCommon: Number(counts?.q_common), qMany: Number(counts?.q_many) },
         seed: { insertSeconds: loadMs / 1000, indexSeconds: indexMs / 1000, vacuumAnalyzeSeconds: vacuumMs / 1000 },
         list: [],
         statsPlans: [],

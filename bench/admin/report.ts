@@ -36,7 +36,8 @@ export interface SizeResult {
   size: number;
   users: number;
   tableMiB: number;
-  matches: { qFew: number; qMany: number };
+  /** Rows matching each search term (results of older runs have qFew instead of qRare and no qCommon). */
+  matches: { qRare?: number; qFew?: number; qCommon?: number; qMany: number };
   seed: { insertSeconds: number; indexSeconds: number; vacuumAnalyzeSeconds: number };
   list: ListResult[];
   stats?: Timing;
@@ -70,7 +71,7 @@ export const targets = {
 const storeName = (kind: StoreKind) => (kind === 'postgres' ? 'PostgreSQL' : 'PGlite');
 const sizeName = (n: number) => (n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n % 1000 === 0 ? `${n / 1000}k` : String(n));
 const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '—' : n >= 100 ? n.toFixed(0) : n.toFixed(1));
-/** "q few (\"x\")" → "q few". */
+/** "q rare (\"x\")" → "q rare". */
 const shortName = (name: string) => name.replace(/\s*\(.*$/, '');
 const int = (n: number | undefined) => (n === undefined ? '—' : Math.round(n).toLocaleString('en-US'));
 
@@ -101,7 +102,7 @@ function tableRows(results: Results): { columns: string[]; rows: Row[] } {
         const matches = list.statements.find((x) => x.role === 'matches');
         if (matches) set(`  ${shortName(list.name)}: matching ids (up to the cap) alone — p50 ms`, column, ms(matches.alone.p50));
       }
-      set('rows matching q few / q many', column, `${int(size.matches.qFew)} / ${int(size.matches.qMany)}`);
+      set('rows matching q rare / q common / q many', column, `${int(size.matches.qRare ?? size.matches.qFew)} / ${int(size.matches.qCommon)} / ${int(size.matches.qMany)}`);
       if (size.stats) set('stats — p50 / p95 ms', column, `${ms(size.stats.p50)} / ${ms(size.stats.p95)}`);
       if (size.export) {
         set('export CSV — rows/s', column, int(size.export.rowsPerSecond));

@@ -4,7 +4,7 @@
  * from node_modules, so the bundle goes under node_modules/.cache.
  *
  * Environment: DATABASE_URL (PostgreSQL server; default postgres://postgres@127.0.0.1:5432/postgres),
- * BENCH_ADMIN_SIZES (default 100000,1000000), BENCH_ADMIN_STORES (default postgres,pglite),
+ * BENCH_ADMIN_SIZES (default 10000,100000,1000000: the cost growth of the list and search shapes), BENCH_ADMIN_STORES (default postgres,pglite),
  * BENCH_ADMIN_ITERATIONS (list iterations per scenario, default 200), BENCH_ADMIN_IMPORT_ROWS
  * (default 100000), BENCH_ADMIN_SCENARIO_BUDGET_MS (default 30000), BENCH_ADMIN_WRITE_DOCS
  * (default 1: update docs/benchmarks.md). `npm run bench:admin -- --docs-only` re-renders the docs

@@ -6,7 +6,7 @@
  * Environment: PROFILE_SERVER userkit|raw (default userkit), PROFILE_FRAMEWORK hono|express
  * (default hono; for raw: http|express), PROFILE_DB postgres|pglite (default postgres),
  * PROFILE_SCENARIO get|me (default get: GET /users/{id} as admin), PROFILE_DURATION seconds
- * (default 10), BENCH_CONNECTIONS (default 32), DATABASE_URL as for run.mjs.
+ * (default 10), BENCH_CONNECTIONS (default 32), BENCH_USERS (default 100000), DATABASE_URL as for run.mjs.
  *
  * The profile covers only the measured window (the V8 profiler is started and stopped over IPC)
  * and is written to bench/http/.profiles/.
@@ -39,7 +39,7 @@ if (db === 'postgres') {
   target = ['--data-dir', dataDir];
 }
 try {
-  const seed = await runSeed(['seed', ...target]);
+  const seed = await runSeed(['seed', ...target, '--users', String(process.env.BENCH_USERS ?? 100_000)]);
   if (!seed.ok) throw new Error(`seeding failed: ${seed.reason}`);
   const server =
     serverKind === 'raw'

@@ -1,8 +1,11 @@
 /**
- * The raw baselines: no userkit, no auth, no validation. GET /users/:id runs the same single-row
- * select of the public columns and answers its JSON.
+ * The raw baselines: no userkit, no auth, no validation. GET /users/:id runs a single-row select
+ * and answers its JSON: of every public column (`--columns wide`, the row userkit answers) or of
+ * id, email, name, type, status and timestamps (`--columns narrow`, what a hand-written endpoint
+ * typically reads).
  *
  *   --server http|express  --db postgres|pglite  --url <postgres url> | --data-dir <pglite dir>
+ *   --columns wide|narrow (default wide)
  *
  * - http + postgres: node:http and a pg Pool (pg's default size, as createDatabase uses)
  * - express + postgres: plain Express 5 and the same pool
@@ -20,17 +23,18 @@ import { rawSelect } from './shared';
 type FindUser = (id: number) => Promise<Record<string, unknown> | undefined>;
 
 async function open(kind: string, args: Record<string, string | undefined>): Promise<{ find: FindUser; close(): Promise<void> }> {
+  const select = rawSelect(args['columns'] === 'narrow' ? 'narrow' : 'wide');
   if (kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: required(args, 'url') });
     pool.on('error', () => {});
     return {
-      find: async (id) => (await pool.query(rawSelect, [id])).rows[0],
+      find: async (id) => (await pool.query(select, [id])).rows[0],
       close: () => pool.end(),
     };
   }
   const db = await PGlite.create({ dataDir: required(args, 'data-dir'), extensions: { pg_trgm } });
   return {
-    find: async (id) => (await db.query<Record<string, unknown>>(rawSelect, [id])).rows[0],
+    find: async (id) => (await db.query<Record<string, unknown>>(select, [id])).rows[0],
     close: () => db.close(),
   };
 }

@@ -2,19 +2,24 @@
  * Database set-up and tear-down for the bench, run by run.mjs with fork():
  *
  *   create-pg <base url>          a new database userkit_bench_<random> on that server
- *   seed --url <url> | --data-dir <dir>   migrate, then ~10k customers, an admin and the login users
+ *   seed --url <url> | --data-dir <dir> [--users N]
+ *                                 migrate, then N generated users (default 100 000), an admin, the
+ *                                 customer of GET /users/me and the login users
  *   drop-pg <base url> <name>     drops the database again
  *
- * Seeding goes through the repository's insertMany with one bcrypt hash computed up front (cost
- * 12, the service's default), so it takes seconds and logins verify a real cost-12 hash.
+ * The N users come from the benchmarks' one data generator (bench/shared/data.ts, the same as
+ * bench:admin's): one `INSERT … SELECT generate_series` with the secondary indexes dropped and
+ * built again after, so 100 000 rows take seconds. Every user shares one bcrypt hash computed up
+ * front (cost 12, the service's default), so logins verify a real cost-12 hash.
  */
 import { randomBytes } from 'node:crypto';
 import { BcryptPasswordHasher, type NewUserRecord } from '@userkit/core';
-import { createDatabase } from '@userkit/kysely';
-import { sql } from 'kysely';
+import { createDatabase, type Database } from '@userkit/kysely';
+import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
+import { qCommon, qRare, seedUsersSql } from '../shared/data';
 import { parseArgs } from './control';
-import { adminEmail, benchPassword, customerEmail, loginEmail, loginUsers, seededCustomers } from './shared';
+import { adminEmail, benchPassword, defaultSeededUsers, loginEmail, loginUsers, meEmail } from './shared';
 
 /** Sends the result to the parent (or prints it) and resolves once it is on its way. */
 function reply(message: Record<string, unknown>): Promise<void> {
@@ -56,51 +61,63 @@ async function dropPg(baseUrl: string, name: string): Promise<Record<string, unk
   return { ok: true };
 }
 
+/** Runs `load` with the secondary indexes of users dropped, then builds them again as they were. */
+async function withIndexesRebuilt(db: Kysely<Database>, load: () => Promise<void>): Promise<void> {
+  const { rows: indexes } = await sql<{ indexname: string; indexdef: string }>`
+    select indexname, indexdef from pg_indexes
+    where schemaname = current_schema() and tablename = 'users' and indexname <> 'users_pkey'
+      and indexdef not like 'CREATE UNIQUE%'`.execute(db);
+  for (const index of indexes) await sql.raw(`drop index ${index.indexname}`).execute(db);
+  await load();
+  for (const index of indexes) await sql.raw(index.indexdef).execute(db);
+}
+
 async function seed(args: Record<string, string | undefined>): Promise<Record<string, unknown>> {
   const started = Date.now();
+  const generated = Number(args['users'] ?? defaultSeededUsers);
+  if (!Number.isSafeInteger(generated) || generated < 1000) throw new Error(`--users must be an integer of at least 1000 (got ${args['users']})`);
   const database = await createDatabase(args['url'] ? { url: args['url'] } : { pglite: { dataDir: args['data-dir'] ?? '' } });
   try {
     await database.migrate();
+    const { db } = database;
     const passwordHash = await new BcryptPasswordHasher({ cost: 12 }).hash(benchPassword);
-    const base = Date.UTC(2025, 0, 1);
-    const users: NewUserRecord[] = [
+    // Unique indexes stay: the generator's emails and usernames carry the row number, so they never collide.
+    await withIndexesRebuilt(db, async () => {
+      await sql.raw(seedUsersSql(1, generated, passwordHash, new Date())).execute(db);
+    });
+    const named: NewUserRecord[] = [
       { email: adminEmail, password_hash: passwordHash, user_type: 'admin', status: 'active', is_super_admin: true, email_verified: true, name: 'Bench Admin' },
+      { email: meEmail, password_hash: passwordHash, user_type: 'customer', status: 'active', email_verified: true, name: 'Bench Me' },
     ];
     for (let i = 0; i < loginUsers; i++) {
-      users.push({ email: loginEmail(i), password_hash: passwordHash, user_type: 'customer', status: 'active', email_verified: true, name: `Login ${i}` });
+      named.push({ email: loginEmail(i), password_hash: passwordHash, user_type: 'customer', status: 'active', email_verified: true, name: `Login ${i}` });
     }
-    const leads = ['lead', 'qualified', 'customer', 'closed'] as const;
-    for (let i = 0; i < seededCustomers; i++) {
-      users.push({
-        email: customerEmail(i),
-        password_hash: passwordHash,
-        user_type: 'customer',
-        status: 'active',
-        email_verified: true,
-        name: `Bench User ${i}`,
-        username: `bench_user_${i}`,
-        phone: `+1555${String(i).padStart(7, '0')}`,
-        city: ['Lisbon', 'Oslo', 'Austin', 'Nairobi', 'Osaka'][i % 5] ?? null,
-        country: ['PT', 'NO', 'US', 'KE', 'JP'][i % 5] ?? null,
-        business_site: `https://shop-${i}.example.com`,
-        lead_status: leads[i % leads.length] ?? null,
-        created_at: new Date(base + i * 60_000),
-        updated_at: new Date(base + i * 60_000),
-      });
-    }
-    const inserted = await database.repository.insertMany(users);
+    const inserted = await database.repository.insertMany(named);
     // Settle the table as a long-running app's would be (statistics current, visibility map set),
     // so autovacuum does not start on it in the middle of a measured window.
-    await sql`vacuum analyze users`.execute(database.db);
-    const customers = inserted.filter((u) => u.email.startsWith('bench-user-'));
+    await sql`vacuum analyze users`.execute(db);
+    // The reads and writes go to generated customers (admins among the generated rows are left out,
+    // so the role policy never decides a write).
+    const { rows: ids } = await sql<{ id: number }>`select id from users where user_type = 'customer' and email not like 'bench-%' order by id`.execute(db);
+    const like = (q: string) => `%${q}%`;
+    const { rows: counts } = await sql<{ users: string | number; rare: string | number; common: string | number }>`
+      select count(*) as users,
+        count(*) filter (where search_text like ${like(qRare)}) as rare,
+        count(*) filter (where search_text like ${like(qCommon)}) as common
+      from users where deleted_at is null`.execute(db);
+    const users = Number(counts[0]?.users);
     return {
       ok: true,
       admin: { email: adminEmail, id: inserted[0]?.id },
-      customer: { email: customerEmail(0), id: customers[0]?.id },
+      customer: { email: meEmail, id: inserted[1]?.id },
       loginEmails: Array.from({ length: loginUsers }, (_, i) => loginEmail(i)),
       password: benchPassword,
-      customerIds: customers.map((u) => u.id),
-      users: inserted.length,
+      customerIds: ids.map((r) => Number(r.id)),
+      users,
+      search: {
+        rare: { q: qRare, matches: Number(counts[0]?.rare) },
+        common: { q: qCommon, matches: Number(counts[0]?.common) },
+      },
       seconds: (Date.now() - started) / 1000,
     };
   } finally {

@@ -1,12 +1,18 @@
 /**
- * Benchmark data: realistic, varied users generated in SQL (`generate_series`) for seeding, and
- * the same distribution in JS for the import CSV. Deterministic: every random choice is a hash of
- * the row number (`hashint8extended`), so runs and stores see the same rows. created_at grows with
- * the row number within each seeded batch (as in a table that filled up over the year), with
- * up to an hour of jitter.
+ * The one benchmark data generator of `npm run bench` and `npm run bench:admin`: realistic,
+ * varied users (first and last names from several regions, personal and company email domains,
+ * 28 cities in 10 countries, company sites and business types, statuses, lead statuses, phones,
+ * addresses) generated in SQL (`generate_series`) for seeding, and the same distribution in JS for
+ * the import CSV. Deterministic (a fixed seed): every random choice is a hash of the row number
+ * (`hashint8extended`), so runs and stores see the same rows. created_at grows with the row number
+ * within each seeded batch (as in a table that filled up over the year), with up to an hour of
+ * jitter.
  *
- * Search terms: {@link rareSurname} is the last name of 1 row in 10 000 (q matching few, ~0.01%);
- * `son` is part of many first and last names (q matching many, ~11% of rows).
+ * Search terms, matched against the searchable fields (email, name, username, phone, company site):
+ * - {@link qRare}: the last name of row 5 000, 15 000, 25 000… (1 row in 10 000, so 10k users hold one);
+ * - {@link qCommon}: `her` (Hernandez, Herrera, Heather, Christopher, Esther…), ~4% of rows;
+ * - {@link qMany}: `son` (Johnson, Wilson, Anderson, Jason…), ~11% of rows.
+ * The seed steps count the actual matches and report them beside the results.
  */
 export const firstNames = [
   'James', 'Mary', 'Robert', 'Patricia', 'John', 'Jennifer', 'Michael', 'Linda', 'David', 'Elizabeth', 'William', 'Barbara',
@@ -48,9 +54,13 @@ export const lastNames = [
   'Ivanov', 'Novak', 'Kowalski', 'Schmidt', 'Muller', 'Larsen', 'Jensen', 'Costa',
 ];
 
-/** The last name of 1 row in 10 000: the "q matching few" search. */
+/** The last name of 1 row in 10 000 (every row number ending in 5000): the rare search term. */
 export const rareSurname = 'Quisenberry';
-export const qFew = 'quisenberry';
+/** A search term matching ~0.01% of rows (1 row in 10 000). */
+export const qRare = 'quisenberry';
+/** A search term matching ~4% of rows: the common search of an admin list. */
+export const qCommon = 'her';
+/** A search term matching ~11% of rows: a broad one. */
 export const qMany = 'son';
 
 const domains = ['gmail.com', 'yahoo.com', 'outlook.com', 'hotmail.com', 'icloud.com', 'proton.me', 'fastmail.com', 'example.org', 'acme-corp.com', 'mail.co.uk'];
@@ -88,7 +98,7 @@ WITH g AS (
 ), p AS (
   SELECT g.*,
     (${textArray(firstNames)})[1 + h1 % ${firstNames.length}] AS f,
-    CASE WHEN h2 % 10000 = 4242 THEN '${rareSurname}' ELSE (${textArray(lastNames)})[1 + h2 % ${lastNames.length}] END AS l,
+    CASE WHEN i % 10000 = 5000 THEN '${rareSurname}' ELSE (${textArray(lastNames)})[1 + h2 % ${lastNames.length}] END AS l,
     (${textArray(domains)})[1 + h3 % ${domains.length}] AS d,
     1 + h4 % ${cities.length} AS c,
     CASE WHEN h5 % 200 = 0 THEN 'admin' ELSE 'customer' END AS t,
@@ -152,7 +162,7 @@ export function* importCsv(rows: number, passwordHash: string): Generator<string
   for (let i = 1; i <= rows; i++) {
     const h = (k: number) => hash(i, k);
     const f = firstNames[h(1) % firstNames.length] as string;
-    const l = h(2) % 10000 === 4242 ? rareSurname : (lastNames[h(2) % lastNames.length] as string);
+    const l = i % 10000 === 5000 ? rareSurname : (lastNames[h(2) % lastNames.length] as string);
     const [city, state, country] = cities[h(4) % cities.length] as [string, string, string];
     const status = h(6) % 100 < 70 ? 'active' : h(6) % 100 < 85 ? 'pending' : h(6) % 100 < 95 ? 'inactive' : 'suspended';
     const lead = ['lead', 'lead', 'qualified', 'customer', 'closed', ''][h(5) % 6] as string;
