@@ -15,7 +15,8 @@ import { importContentType } from './user-import';
 import { operations } from './operations';
 import { problemContentType, toProblem } from './problem';
 import { RateLimiter } from './rate-limiter';
-import { MemoryRateLimitStore, type RateLimitStore, type RateLimits } from './rate-limit-store';
+import { MemoryRateLimitStore, type RateLimitSettings, type RateLimitStore } from './rate-limit-store';
+import { createClientAddressResolver, type TrustProxy } from './client-address';
 import type { UserService } from './user-service';
 import type { UserRecord } from './user-record';
 import { isPlainObject, parseInput } from './validation';
@@ -57,10 +58,12 @@ export interface UserkitHandlerOptions {
   bodyLimit?: number;
   /** Limits of `POST /users/import` (bytes, rows, reported errors). Default 64 MiB, 200 000 rows. */
   importLimits?: Partial<ImportLimits>;
+  /** Where rate-limit counters live. Default: in memory (one process); `@userkit/redis` shares them. */
   rateLimitStore?: RateLimitStore;
-  rateLimits?: Partial<RateLimits>;
-  /** Take the client address from `X-Forwarded-For` (only behind a proxy you run). Default false. */
-  trustProxy?: boolean;
+  /** Limits per bucket over the defaults; `false` (all) or a bucket's `false` turns limits off. */
+  rateLimits?: RateLimitSettings;
+  /** Which hops are your proxies, so the client address is read from `X-Forwarded-For`/`Forwarded`. Default: off (the socket peer). */
+  trustProxy?: TrustProxy;
   /** Extra readiness checks (e.g. migrations applied); throw to report not ready. The repository is always pinged. */
   readiness?: () => Promise<void>;
   /** Called with every unexpected error (answered as INTERNAL_ERROR). Default: `console.error` of name and message. */
@@ -104,6 +107,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
   const bodyLimit = options.bodyLimit ?? defaultBodyLimit;
   const authenticator = options.authenticator ?? new BearerAuthenticator(options.tokens, (id) => options.service.findActor(id));
   const limiter = new RateLimiter(options.rateLimitStore ?? new MemoryRateLimitStore(), options.rateLimits);
+  const clientAddress = createClientAddressResolver(options.trustProxy);
   const onError = options.onError ?? ((error: unknown) => console.error('userkit: unexpected error', error instanceof Error ? `${error.name}: ${error.message}` : typeof error));
   let openapi: unknown;
   const document = () => (openapi ??= createOpenApiDocument({ serverUrl: options.publicUrl ?? basePath }));
@@ -182,7 +186,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
       };
       const run = () => operations[name](context);
       const result = spec.rateLimit
-        ? await limiter.run(spec.rateLimit, { email: emailOf(body), address: clientAddress(request, options.trustProxy ?? false) }, run)
+        ? await limiter.run(spec.rateLimit, { email: emailOf(body), address: clientAddress(request) }, run)
         : await run();
       if (result.stream) {
         const headers: Record<string, string> = { ...baseHeaders, 'content-type': result.stream.contentType };
@@ -229,11 +233,6 @@ function queryObject(params: URLSearchParams): Record<string, string | string[]>
 
 function emailOf(body: unknown): string | undefined {
   return isPlainObject(body) && typeof body['email'] === 'string' ? body['email'].trim().toLowerCase().slice(0, 320) : undefined;
-}
-
-function clientAddress(request: CoreRequest, trustProxy: boolean): string {
-  const forwarded = trustProxy ? request.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-  return forwarded || request.remoteAddress || 'unknown';
 }
 
 function successResponse(spec: RouteSpec, basePath: string, status: number, body: unknown, head: boolean): CoreResponse {
