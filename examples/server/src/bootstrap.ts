@@ -30,6 +30,8 @@ export async function bootstrap(env: Environment = readEnvironment()): Promise<B
     const service = new UserService({
       repository: database.repository,
       mailer: new DevMailer(env.mailOutbox),
+      // Stored verification codes are keyed by the JWT secret (a separate key is derived from it).
+      codeSecret: env.jwtSecret,
       onMailError: (error) => console.error('userkit: could not send mail:', error instanceof Error ? error.message : error),
     });
     const password = env.adminPassword ?? generatePassword();

@@ -5,7 +5,7 @@
  */
 import bcrypt from 'bcryptjs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { codeOf, createHarness, deferred, errorOf, expectPublicUser, fakeHash, FakeHasher, startTime, type Harness } from '../test/fixtures';
+import { codeOf, createHarness, testCodeSecret, deferred, errorOf, expectPublicUser, fakeHash, FakeHasher, startTime, type Harness } from '../test/fixtures';
 import { bcryptCost } from './bcrypt-hash';
 import { BcryptPasswordHasher } from './bcrypt-password-hasher';
 import type { UserkitError } from './errors';
@@ -67,7 +67,7 @@ describe('register', () => {
     expect(row.verification_code).not.toBeNull();
     expect(row.verification_code).not.toBe(message.code);
     expect(row.verification_code).not.toContain(message.code);
-    expect(row.verification_code).toBe(await hashVerificationCode('ada@example.com', message.code!));
+    expect(row.verification_code).toBe(await hashVerificationCode('ada@example.com', message.code!, testCodeSecret));
     expect(row.verification_expires).toEqual(new Date(startTime.getTime() + tenMinutes));
     expect(row.verification_attempts).toBe(0);
     expect(user.verification_expires).toBe(new Date(startTime.getTime() + tenMinutes).toISOString());
@@ -403,7 +403,7 @@ describe('verifyEmail and resendVerification', () => {
     const seeded = await h.seedCustomer({
       email: 'act@example.com',
       email_verified: false,
-      verification_code: await hashVerificationCode('act@example.com', '123456'),
+      verification_code: await hashVerificationCode('act@example.com', '123456', testCodeSecret),
       verification_expires: new Date(startTime.getTime() + tenMinutes),
     });
     const verified = await h.service.verifyEmail({ email: 'act@example.com', code: '123456' });
@@ -479,7 +479,7 @@ describe('verifyEmail and resendVerification', () => {
     expect(h.mailer.messages.at(-1)).toMatchObject({ to: 'ver@example.com', code: second });
     const row = await h.record(user.id);
     expect(row.verification_attempts).toBe(0);
-    expect(row.verification_code).toBe(await hashVerificationCode('ver@example.com', second));
+    expect(row.verification_code).toBe(await hashVerificationCode('ver@example.com', second, testCodeSecret));
     expect(await codeOf(h.service.verifyEmail({ email: 'ver@example.com', code: first }))).toBe('INVALID_VERIFICATION_CODE');
     expect(await codeOf(h.service.verifyEmail({ email: 'ver@example.com', code: second }))).toBe('ok');
   });
@@ -731,7 +731,7 @@ describe('update', () => {
       const code = h.mailer.lastCodeFor('new@example.com')!;
       expect(code).toMatch(/^\d{6}$/);
       const row = await h.record(customer.id);
-      expect(row.verification_code).toBe(await hashVerificationCode('new@example.com', code));
+      expect(row.verification_code).toBe(await hashVerificationCode('new@example.com', code, testCodeSecret));
       expect(row.verification_expires).toEqual(new Date(startTime.getTime() + tenMinutes));
       expect(row.token_version).toBe(customer.token_version);
       expect(await h.repository.findByEmail('old@example.com')).toBeUndefined();

@@ -56,7 +56,7 @@ import {
   type VerifyEmailInput,
 } from './user-schema';
 import { fieldErrorsOf, parseInput, requireObject } from './validation';
-import { generateVerificationCode, hashVerificationCode, timingSafeEqualString } from './verification-code';
+import { VerificationCodeHasher, generateVerificationCode, randomCodeSecret, timingSafeEqualString, type CodeSecret } from './verification-code';
 
 /** The caller of a service method: the signed-in user as loaded for this request. */
 export type Actor = PolicyActor;
@@ -70,6 +70,11 @@ export interface UserServiceOptions {
   passwordPolicy?: PasswordPolicy | PasswordPolicyOptions;
   /** Lifetime of a verification code. Default 10 minutes. */
   verificationTtlMs?: number;
+  /**
+   * Server secret (32+ bytes) keying stored verification codes; the JWT secret will do (a separate
+   * key is derived from it). Default: random per process, so codes verify only in the process that sent them.
+   */
+  codeSecret?: CodeSecret;
   /** Wrong tries after which a code is dead. Default 5. */
   maxVerificationAttempts?: number;
   /** Called when a message could not be sent (the write it belongs to has committed). */
@@ -113,6 +118,7 @@ export class UserService {
   readonly #hasher: PasswordHasher;
   readonly #clock: Clock;
   readonly #ttl: number;
+  readonly #codes: VerificationCodeHasher;
   readonly #maxAttempts: number;
   readonly #onMailError: (error: unknown) => void;
   readonly #listOptions: ListOptions;
@@ -125,6 +131,7 @@ export class UserService {
     this.#clock = options.clock ?? systemClock;
     this.passwordPolicy = options.passwordPolicy instanceof PasswordPolicy ? options.passwordPolicy : new PasswordPolicy(options.passwordPolicy);
     this.#ttl = options.verificationTtlMs ?? 10 * 60_000;
+    this.#codes = new VerificationCodeHasher(options.codeSecret ?? randomCodeSecret());
     this.#maxAttempts = options.maxVerificationAttempts ?? 5;
     this.#onMailError = options.onMailError ?? (() => {});
     this.#listOptions = { totalCap: options.listTotalCap ?? defaultListTotalCap };
@@ -146,7 +153,7 @@ export class UserService {
         status: 'pending',
         is_super_admin: false,
         email_verified: false,
-        verification_code: await hashVerificationCode(data.email, code),
+        verification_code: await this.#codes.hash(data.email, code),
         verification_expires: new Date(now.getTime() + this.#ttl),
         verification_attempts: 0,
         created_at: now,
@@ -199,7 +206,7 @@ export class UserService {
   async verifyEmail(input: VerifyEmailInput): Promise<User> {
     const { email, code } = parseInput(verifyEmailSchema, input);
     const now = this.#clock.now();
-    const hashed = await hashVerificationCode(email, code);
+    const hashed = await this.#codes.hash(email, code);
     const outcome = await this.repository.transaction(async (tx) => {
       const user = await tx.findByEmail(email, { lock: true });
       if (!user || user.verification_code === null || user.verification_expires === null) return undefined;
@@ -230,7 +237,7 @@ export class UserService {
     const { email } = parseInput(resendVerificationSchema, input);
     const now = this.#clock.now();
     const code = generateVerificationCode();
-    const hashed = await hashVerificationCode(email, code);
+    const hashed = await this.#codes.hash(email, code);
     const sent = await this.repository.transaction(async (tx) => {
       const user = await tx.findByEmail(email, { lock: true });
       if (!user || user.email_verified || user.status === 'suspended' || user.status === 'inactive') return false;
@@ -310,7 +317,7 @@ export class UserService {
       if (emailChanged && data.email_verified !== true) {
         code = generateVerificationCode();
         if (data.email_verified === undefined) next.email_verified = false;
-        next.verification_code = await hashVerificationCode(next.email, code);
+        next.verification_code = await this.#codes.hash(next.email, code);
         next.verification_expires = new Date(now.getTime() + this.#ttl);
         next.verification_attempts = 0;
       }
@@ -361,7 +368,7 @@ export class UserService {
       updated_at: now,
     };
     if (code !== undefined) {
-      values.verification_code = await hashVerificationCode(data.email, code);
+      values.verification_code = await this.#codes.hash(data.email, code);
       values.verification_expires = new Date(now.getTime() + this.#ttl);
     }
     const record = await this.repository.transaction(async (tx) => {
