@@ -93,3 +93,23 @@ describe('hashVerificationCode', () => {
     expect(randomCodeSecret()).toHaveLength(32);
   });
 });
+
+describe('timingSafeEqualString', () => {
+  it('is true only for equal strings', () => {
+    expect(timingSafeEqualString('', '')).toBe(true);
+    expect(timingSafeEqualString('abcdef', 'abcdef')).toBe(true);
+    expect(timingSafeEqualString('abcdef', 'abcdeg')).toBe(false);
+    expect(timingSafeEqualString('bbcdef', 'abcdef')).toBe(false);
+  });
+
+  it('is false for different lengths, including a prefix', () => {
+    expect(timingSafeEqualString('abc', 'abcd')).toBe(false);
+    expect(timingSafeEqualString('abcd', 'abc')).toBe(false);
+    expect(timingSafeEqualString('', 'a')).toBe(false);
+  });
+
+  it('compares whole UTF-16 units', () => {
+    expect(timingSafeEqualString('é', 'é')).toBe(true);
+    expect(timingSafeEqualString('\u0100', '\u0000')).toBe(false);
+  });
+});
