@@ -1,5 +1,5 @@
 /**
- * Imported bcrypt hashes (docs/decisions.md, "Throttling"): only costs the hasher accepts (10..16)
+ * Imported bcrypt hashes (docs/decisions.md, "Throttling and secrets"): only costs the hasher accepts (10..16)
  * and canonical bcrypt encodings come in, so no imported row can make a sign-in run bcrypt for hours
  * (cost 31) or fail with a 500 (costs bcrypt refuses: 00, 99).
  */

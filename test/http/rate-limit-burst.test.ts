@@ -1,5 +1,5 @@
 /**
- * Reserve-first rate limiting (docs/decisions.md, "Throttling"): a parallel burst cannot pass the
+ * Reserve-first rate limiting (docs/decisions.md, "Throttling and secrets"): a parallel burst cannot pass the
  * limits, because each request takes its slot before the password is checked; requests that are
  * not what a bucket counts give their slot back; `rateLimits` turns buckets off.
  */

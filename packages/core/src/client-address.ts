@@ -1,5 +1,5 @@
 /**
- * The client address of a request, for per-address rate limits (docs/decisions.md, "Throttling").
+ * The client address of a request, for per-address rate limits (docs/decisions.md, "Throttling and secrets").
  *
  * By default it is the socket peer: a header can be written by anyone, so it is read only when
  * `trustProxy` says which hops are proxies you run. The forwarded chain is read right to left (the

@@ -1,5 +1,5 @@
 /**
- * Rate limiting (docs/decisions.md, "Throttling"): a pluggable counter store with fixed windows.
+ * Rate limiting (docs/decisions.md, "Throttling and secrets"): a pluggable counter store with fixed windows.
  * The in-memory store is the default; a shared store (`@userkit/redis`, or your own) lets several
  * processes count together. Every store should pass the conformance suite in
  * `packages/core/src/testing/rate-limit-store.case.ts`.

@@ -2,7 +2,7 @@
  * Applies the rate limits around the routes that carry a `rateLimit` bucket: sign-in failures per
  * account and per address, code checks per address, code sends per account and per address.
  *
- * Reserve first (docs/decisions.md, "Throttling"): a request takes its slot in every bucket with
+ * Reserve first (docs/decisions.md, "Throttling and secrets"): a request takes its slot in every bucket with
  * one atomic `increment` *before* the guarded work runs, and is refused when that takes a bucket
  * over its limit. A check-then-count design let a parallel burst through: every request of the
  * burst read the same count before any failure was recorded. The slot is given back afterwards when

@@ -22,7 +22,7 @@ const encoder = new TextEncoder();
 type HmacKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>;
 
 /**
- * Keys the stored form of verification codes (docs/decisions.md, "Security parameters"): an
+ * Keys the stored form of verification codes (docs/decisions.md, "Throttling and secrets"): an
  * HMAC-SHA-256 over the normalised email and the code, under a key derived from a server secret.
  * A plain hash would give the code back to anyone who reads the table (there are only 10^6 codes to
  * try); without the secret, the stored value says nothing. The key is derived (HMAC of the secret

@@ -1,5 +1,5 @@
 /**
- * The conformance suite every {@link RateLimitStore} must pass (docs/decisions.md, "Throttling"):
+ * The conformance suite every {@link RateLimitStore} must pass (docs/decisions.md, "Throttling and secrets"):
  * counting in fixed windows, atomic increments under parallel calls, refunds that never go below
  * zero nor revive an expired or reset key, and windows that end. Run it from a store's tests:
  *
