@@ -84,7 +84,7 @@ export async function startHarness(
   const mailer = new MemoryMailer();
   const clock = new ManualClock(new Date());
   const hasher = new FastTestHasher();
-  const service = new UserService({ repository, mailer, hasher, clock });
+  const service = new UserService({ repository, mailer, hasher, clock, codeSecret: secret });
   const tokens = new JwtTokens({ secret, clock });
   // Unexpected errors are answered as INTERNAL_ERROR; what reaches the log must hold no secret either.
   const onError = (error: unknown) => scanForSecrets(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 'an onError log line');

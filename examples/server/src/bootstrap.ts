@@ -201,6 +201,8 @@ export async function startServer(
     const service = new UserService({
       repository: database.repository,
       hasher: new WorkerPasswordHasher(), // bcrypt in worker threads: logins never stall the event loop
+      // Stored verification codes are keyed by the JWT secret (a separate key is derived from it).
+      codeSecret: secret,
       mailer: new DevMailer({ outbox: config.mailOutbox, printCodes: config.devPrintCodes, log: log.info }),
       onMailError: (error) => log.error(`userkit: could not send mail: ${rootMessage(error)}`),
     });

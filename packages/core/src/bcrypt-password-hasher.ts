@@ -1,15 +1,17 @@
 /**
- * bcrypt through bcryptjs (SPEC 7): cost 12 by default, never below 10; weaker hashes are reported
- * by `needsRehash` so the service re-hashes them at the next login.
+ * bcrypt through bcryptjs: cost 12 by default, never below 10; weaker hashes are reported by
+ * `needsRehash` so the service re-hashes them at the next login. Stored hashes whose cost is past
+ * `maxCost` are refused without hashing (one check of a cost-31 hash would take a day).
  */
 import bcrypt from 'bcryptjs';
-import { bcryptCost, bcryptHashPattern } from './bcrypt-hash';
+import { bcryptCost, bcryptCostOptions, verifiableBcryptHash } from './bcrypt-hash';
 import type { PasswordHasher } from './password-hasher';
-
 
 export interface BcryptPasswordHasherOptions {
   /** Work factor, 10..31. Default 12. */
   cost?: number;
+  /** The highest cost `verify` will compute; a stored hash above it never matches. Default 16, or `cost` if higher. */
+  maxCost?: number;
 }
 
 /**
@@ -24,11 +26,10 @@ export interface BcryptPasswordHasherOptions {
  */
 export class BcryptPasswordHasher implements PasswordHasher {
   readonly cost: number;
+  readonly maxCost: number;
 
   constructor(options: BcryptPasswordHasherOptions = {}) {
-    const cost = options.cost ?? 12;
-    if (!Number.isInteger(cost) || cost < 10 || cost > 31) throw new RangeError('bcrypt cost must be an integer from 10 to 31');
-    this.cost = cost;
+    ({ cost: this.cost, maxCost: this.maxCost } = bcryptCostOptions(options));
   }
 
   hash(password: string): Promise<string> {
@@ -36,7 +37,7 @@ export class BcryptPasswordHasher implements PasswordHasher {
   }
 
   async verify(password: string, hash: string): Promise<boolean> {
-    if (!bcryptHashPattern.test(hash)) return false;
+    if (!verifiableBcryptHash(hash, this.maxCost)) return false;
     return bcrypt.compare(password, hash);
   }
 

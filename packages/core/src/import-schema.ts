@@ -2,13 +2,15 @@
  * Schemas and limits of the user import (browser-safe; the parser lives in `user-import.ts`).
  */
 import * as z from 'zod';
-import { bcryptHashPattern } from './bcrypt-hash';
+import { bcryptCost, bcryptHashPattern, defaultBcryptCosts, isBcryptHash } from './bcrypt-hash';
 import { ignoredOnImport, importableShape } from './user-columns';
 import { emailSchema, passwordSchema } from './user-field-schemas';
 import { strict } from './user-schema';
 
 export const importContentTypes = ['text/csv', 'application/x-ndjson'] as const;
 export type ImportContentType = (typeof importContentTypes)[number];
+
+const anyCost = { min: 0, max: 99 };
 
 const booleanParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { error: 'Use true or false' });
 
@@ -36,6 +38,13 @@ export const importRowSchema = z
       password_hash: z
         .string({ error: 'password_hash must be text' })
         .regex(bcryptHashPattern, { error: 'password_hash must be a bcrypt hash (versions 2a, 2b or 2y)' })
+        // A cost past the range would let one anonymous sign-in hold a hashing worker for hours.
+        // (Each check passes what an earlier one already reports, so a row gets one message.)
+        .refine((hash) => {
+          const cost = bcryptCost(hash);
+          return cost === undefined || (cost >= defaultBcryptCosts.min && cost <= defaultBcryptCosts.max);
+        }, { error: `password_hash must have a bcrypt cost from ${defaultBcryptCosts.min} to ${defaultBcryptCosts.max}` })
+        .refine((hash) => bcryptCost(hash) === undefined || isBcryptHash(hash, anyCost), { error: 'password_hash is not a bcrypt hash: its salt or digest is malformed' })
         .optional(),
     },
     strict,

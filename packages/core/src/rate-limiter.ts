@@ -1,10 +1,17 @@
 /**
- * Applies {@link RateLimits} around the routes that carry a `rateLimit` bucket: sign-in failures
- * per account and per address, code checks per address, code sends per account and per address.
+ * Applies the rate limits around the routes that carry a `rateLimit` bucket: sign-in failures per
+ * account and per address, code checks per address, code sends per account and per address.
+ *
+ * Reserve first (docs/decisions.md, "Throttling and secrets"): a request takes its slot in every bucket with
+ * one atomic `increment` *before* the guarded work runs, and is refused when that takes a bucket
+ * over its limit. A check-then-count design let a parallel burst through: every request of the
+ * burst read the same count before any failure was recorded. The slot is given back afterwards when
+ * the request turned out not to be what the bucket counts: a sign-in that succeeded, a code that
+ * verified, a send that failed, or any request that ended before the check (a bad body, an outage).
  */
 import type { RateLimitBucket } from './contract';
-import { UserkitError, isUserkitError } from './errors';
-import { defaultRateLimits, type RateLimitRule, type RateLimitStore, type RateLimits } from './rate-limit-store';
+import { UserkitError, isUserkitError, type ErrorCode } from './errors';
+import { resolveRateLimits, type RateLimitRule, type RateLimitSettings, type RateLimitStore, type ResolvedRateLimits } from './rate-limit-store';
 
 /** Who is asking: the normalised email of the body (if any) and the client address. */
 export interface RateLimitSubject {
@@ -12,58 +19,77 @@ export interface RateLimitSubject {
   address: string;
 }
 
+interface Slot {
+  key: string;
+  kind: 'account' | 'address';
+}
+
+/** The error that means "the attempt was made and failed" per bucket: it keeps its slot. */
+const counted: Partial<Record<RateLimitBucket, ErrorCode>> = { login: 'INVALID_CREDENTIALS', 'verify-email': 'INVALID_VERIFICATION_CODE' };
+
 export class RateLimiter {
   readonly #store: RateLimitStore;
-  readonly #limits: RateLimits;
+  readonly #limits: ResolvedRateLimits;
   readonly #now: () => number;
 
-  constructor(store: RateLimitStore, limits: Partial<RateLimits> = {}, now: () => number = Date.now) {
+  constructor(store: RateLimitStore, limits?: RateLimitSettings, now: () => number = Date.now) {
     this.#store = store;
-    this.#limits = { ...defaultRateLimits, ...limits };
+    this.#limits = resolveRateLimits(limits);
     this.#now = now;
   }
 
   /** Runs `operation` under the bucket's limits; throws RATE_LIMITED with `retryAfter` when over. */
   async run<T>(bucket: RateLimitBucket, subject: RateLimitSubject, operation: () => Promise<T>): Promise<T> {
+    const rules = this.#rules(bucket, subject);
+    if (rules.length === 0) return operation();
     const now = this.#now();
-    const account = subject.email ? `${bucket}:account:${subject.email}` : undefined;
-    const address = `${bucket}:address:${subject.address}`;
+    const slots: Slot[] = [];
+    for (const { slot, rule } of rules) {
+      const count = await this.#store.increment(slot.key, rule.windowMs, now);
+      // A refused request keeps the slots it took: hammering past the limit is still counted.
+      if (count.count > rule.max) throw limited(count.resetAt - now);
+      slots.push(slot);
+    }
+    let result: T;
+    try {
+      result = await operation();
+    } catch (error) {
+      const code = counted[bucket];
+      if (!(code !== undefined && isUserkitError(error, code))) await this.#refund(slots, now);
+      throw error;
+    }
     if (bucket === 'login') {
-      const { perAccount, perAddress } = this.#limits.login;
-      await this.#check(address, perAddress, now);
-      if (account) await this.#check(account, perAccount, now);
-      try {
-        const result = await operation();
-        if (account) await this.#store.reset(account);
-        return result;
-      } catch (error) {
-        if (isUserkitError(error, 'INVALID_CREDENTIALS')) {
-          await this.#store.increment(address, perAddress.windowMs, now);
-          if (account) await this.#store.increment(account, perAccount.windowMs, now);
-        }
-        throw error;
-      }
+      // A success clears the account's failures and was not a failure from this address.
+      await settle(slots.map((slot) => (slot.kind === 'account' ? this.#store.reset(slot.key) : this.#store.decrement(slot.key, now))));
+    } else if (bucket === 'verify-email') {
+      await this.#refund(slots, now);
     }
-    if (bucket === 'verify-email') {
-      await this.#count(address, this.#limits.verifyEmail.perAddress, now);
-      return operation();
-    }
-    await this.#count(address, this.#limits.sendCode.perAddress, now);
-    if (account) await this.#count(account, this.#limits.sendCode.perAccount, now);
-    return operation();
+    // send-code: a request that succeeded sent a code (or, for resend to an unknown address, answered
+    // exactly as if it had: counting it too keeps a 429 from revealing which addresses exist).
+    return result;
   }
 
-  /** Refuses when the key already used up its window. */
-  async #check(key: string, rule: RateLimitRule, now: number): Promise<void> {
-    const count = await this.#store.get(key, now);
-    if (count && count.count >= rule.max) throw limited(count.resetAt - now);
+  #rules(bucket: RateLimitBucket, subject: RateLimitSubject): { slot: Slot; rule: RateLimitRule }[] {
+    const limits: { perAccount?: RateLimitRule | undefined; perAddress?: RateLimitRule | undefined } =
+      bucket === 'login' ? this.#limits.login : bucket === 'verify-email' ? this.#limits.verifyEmail : this.#limits.sendCode;
+    const out: { slot: Slot; rule: RateLimitRule }[] = [];
+    if (limits.perAddress) out.push({ slot: { key: `${bucket}:address:${subject.address}`, kind: 'address' }, rule: limits.perAddress });
+    const perAccount = limits.perAccount;
+    if (perAccount && subject.email) out.push({ slot: { key: `${bucket}:account:${subject.email}`, kind: 'account' }, rule: perAccount });
+    return out;
   }
 
-  /** Counts this request, refusing it when it goes over. */
-  async #count(key: string, rule: RateLimitRule, now: number): Promise<void> {
-    const count = await this.#store.increment(key, rule.windowMs, now);
-    if (count.count > rule.max) throw limited(count.resetAt - now);
+  async #refund(slots: Slot[], now: number): Promise<void> {
+    await settle(slots.map((slot) => this.#store.decrement(slot.key, now)));
   }
+}
+
+/**
+ * Waits for refunds and resets without letting them fail the request: the answer is already
+ * decided, and a refund lost to a store hiccup only leaves one extra count until the window ends.
+ */
+async function settle(work: Promise<void>[]): Promise<void> {
+  await Promise.allSettled(work);
 }
 
 function limited(ms: number): UserkitError {

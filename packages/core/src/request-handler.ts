@@ -19,7 +19,8 @@ import { problemContentType, toProblem } from './problem';
 import { RateLimiter } from './rate-limiter';
 import { toFetchResponse } from './response-body';
 import { createRouter } from './router';
-import { MemoryRateLimitStore, type RateLimitStore, type RateLimits } from './rate-limit-store';
+import { MemoryRateLimitStore, type RateLimitSettings, type RateLimitStore } from './rate-limit-store';
+import { createClientAddressResolver, type TrustProxy } from './client-address';
 import type { UserService } from './user-service';
 import type { UserRecord } from './user-record';
 import { fieldErrorsOf, isPlainObject } from './validation';
@@ -61,10 +62,12 @@ export interface UserkitHandlerOptions {
   bodyLimit?: number;
   /** Limits of `POST /users/import` (bytes, rows, reported errors). Default 64 MiB, 200 000 rows. */
   importLimits?: Partial<ImportLimits>;
+  /** Where rate-limit counters live. Default: in memory (one process); `@userkit/redis` shares them. */
   rateLimitStore?: RateLimitStore;
-  rateLimits?: Partial<RateLimits>;
-  /** Take the client address from `X-Forwarded-For` (only behind a proxy you run). Default false. */
-  trustProxy?: boolean;
+  /** Limits per bucket over the defaults; `false` (all) or a bucket's `false` turns limits off. */
+  rateLimits?: RateLimitSettings;
+  /** Which hops are your proxies, so the client address is read from `X-Forwarded-For`/`Forwarded`. Default: off (the socket peer). */
+  trustProxy?: TrustProxy;
   /** Extra readiness checks (e.g. migrations applied); throw to report not ready. The repository is always pinged. */
   readiness?: () => Promise<void>;
   /** Called with every unexpected error (answered as INTERNAL_ERROR). Default: `console.error` of name and message. */
@@ -161,6 +164,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
       (actorId, otherId) => options.service.findActorWith(actorId, otherId),
     );
   const limiter = new RateLimiter(options.rateLimitStore ?? new MemoryRateLimitStore(), options.rateLimits);
+  const clientAddress = createClientAddressResolver(options.trustProxy);
   const onError = options.onError ?? ((error: unknown) => console.error('userkit: unexpected error', error instanceof Error ? `${error.name}: ${error.message}` : typeof error));
   let openapi: unknown;
   const document = () => (openapi ??= createOpenApiDocument({ serverUrl: options.publicUrl ?? basePath }));
@@ -239,7 +243,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         target,
       };
       const result = route.rateLimit
-        ? await limiter.run(route.rateLimit, { email: emailOf(body), address: clientAddress(request, options.trustProxy ?? false) }, () => route.run(context))
+        ? await limiter.run(route.rateLimit, { email: emailOf(body), address: clientAddress(request) }, () => route.run(context))
         : await route.run(context);
       if (result.stream) {
         const headers: Record<string, string> = { ...baseHeaders, 'content-type': result.stream.contentType };
@@ -295,11 +299,6 @@ function queryObject(params: URLSearchParams): Record<string, string | string[]>
 
 function emailOf(body: unknown): string | undefined {
   return isPlainObject(body) && typeof body['email'] === 'string' ? body['email'].trim().toLowerCase().slice(0, 320) : undefined;
-}
-
-function clientAddress(request: CoreRequest, trustProxy: boolean): string {
-  const forwarded = trustProxy ? request.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-  return forwarded || request.remoteAddress || 'unknown';
 }
 
 function successResponse(spec: RouteSpec, basePath: string, status: number, body: unknown, head: boolean): CoreResponse {

@@ -3,7 +3,7 @@
  * to the email, compared in constant time.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { generateVerificationCode, hashVerificationCode, timingSafeEqualString } from './verification-code';
+import { VerificationCodeHasher, generateVerificationCode, hashVerificationCode, randomCodeSecret, timingSafeEqualString } from './verification-code';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -51,30 +51,46 @@ describe('generateVerificationCode', () => {
 });
 
 describe('hashVerificationCode', () => {
-  it('is a 64-character hex SHA-256, deterministic, and never contains the code', async () => {
-    const hash = await hashVerificationCode('ada@example.com', '123456');
-    expect(hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(await hashVerificationCode('ada@example.com', '123456')).toBe(hash);
-    expect(hash).not.toContain('123456');
+  const secret = 'a-server-secret-of-at-least-32-bytes!!';
+  const hash = (email: string, code: string, key: string | Uint8Array = secret) => hashVerificationCode(email, code, key);
+
+  it('is 64 hex characters, deterministic for one secret, and never contains the code', async () => {
+    const stored = await hash('ada@example.com', '123456');
+    expect(stored).toMatch(/^[0-9a-f]{64}$/);
+    expect(await hash('ada@example.com', '123456')).toBe(stored);
+    expect(await new VerificationCodeHasher(secret).hash('ada@example.com', '123456')).toBe(stored);
+    expect(stored).not.toContain('123456');
   });
 
   it('differs for another code', async () => {
-    expect(await hashVerificationCode('ada@example.com', '123456')).not.toBe(await hashVerificationCode('ada@example.com', '123457'));
+    expect(await hash('ada@example.com', '123456')).not.toBe(await hash('ada@example.com', '123457'));
   });
 
   it('is bound to the email: the same code for another address hashes differently', async () => {
-    expect(await hashVerificationCode('ada@example.com', '123456')).not.toBe(await hashVerificationCode('eve@example.com', '123456'));
+    expect(await hash('ada@example.com', '123456')).not.toBe(await hash('eve@example.com', '123456'));
   });
 
   it('normalises the email (trim, lower case), as it is stored', async () => {
-    expect(await hashVerificationCode('  Ada@Example.COM ', '123456')).toBe(await hashVerificationCode('ada@example.com', '123456'));
+    expect(await hash('  Ada@Example.COM ', '123456')).toBe(await hash('ada@example.com', '123456'));
   });
 
-  it('is not a plain hash of the code alone (domain-separated)', async () => {
-    const plain = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode('123456')))]
-      .map((b) => b.toString(16).padStart(2, '0'))
-      .join('');
-    expect(await hashVerificationCode('ada@example.com', '123456')).not.toBe(plain);
+  it('is keyed: without the secret the stored value cannot be recomputed (another secret, or the old unkeyed SHA-256, gives another value)', async () => {
+    const stored = await hash('ada@example.com', '123456');
+    expect(await hash('ada@example.com', '123456', 'another-server-secret-of-32-bytes-or-more')).not.toBe(stored);
+    const sha = async (text: string) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    expect(stored).not.toBe(await sha('userkit-verification:ada@example.com:123456'));
+    expect(stored).not.toBe(await sha('123456'));
+    // The key is derived from the secret, not the secret itself: an HMAC under the raw secret differs.
+    const raw = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const direct = new Uint8Array(await crypto.subtle.sign('HMAC', raw, new TextEncoder().encode('userkit-verification:ada@example.com:123456')));
+    expect(stored).not.toBe([...direct].map((b) => b.toString(16).padStart(2, '0')).join(''));
+  });
+
+  it('takes text or bytes as the secret, and refuses one shorter than 32 bytes', async () => {
+    expect(await hash('ada@example.com', '1', new TextEncoder().encode(secret))).toBe(await hash('ada@example.com', '1'));
+    expect(() => new VerificationCodeHasher('too short')).toThrow(RangeError);
+    expect(() => new VerificationCodeHasher(new Uint8Array(31))).toThrow(RangeError);
+    expect(randomCodeSecret()).toHaveLength(32);
   });
 });
 

@@ -92,6 +92,29 @@ describe('WorkerPasswordHasher', { timeout: 60_000 }, () => {
     expect(spawned).toHaveLength(0); // workers start on first use only
   });
 
+  it('answers false, without starting a worker, for a cost bcrypt refuses (00) or past maxCost (default 16)', async () => {
+    const hasher = pool();
+    expect(hasher.maxCost).toBe(16);
+    for (const cost of ['00', '03', '17', '31', '99']) expect(await hasher.verify('correct horse', fakeHash(cost))).toBe(false);
+    expect(spawned).toHaveLength(0);
+    expect(pool({ maxCost: 12 }).maxCost).toBe(12);
+    expect(pool({ cost: 20 }).maxCost).toBe(20);
+    for (const options of [{ cost: 12, maxCost: 11 }, { maxCost: 32 }, { maxCost: 12.5 }]) expect(() => new WorkerPasswordHasher(options)).toThrow(RangeError);
+    expect(() => new WorkerPasswordHasher({ jobTimeoutMs: 0 })).toThrow(RangeError);
+  });
+
+  it('a job past jobTimeoutMs rejects and its worker is stopped; the next job gets a fresh worker', async () => {
+    const hasher = pool({ poolSize: 1, jobTimeoutMs: 50 });
+    // A cost-16 check runs for seconds: it cannot finish inside 50 ms.
+    await expect(hasher.verify('correct horse', fakeHash('16'))).rejects.toThrow(/longer than 50 ms/);
+    const stuck = spawned[0];
+    expect(stuck).toBeDefined();
+    if (stuck) await exited(stuck).catch(() => undefined);
+    const slow = pool({ poolSize: 1, jobTimeoutMs: 60_000 });
+    expect(await slow.verify('correct horse', await slow.hash('correct horse'))).toBe(true);
+    expect(hasher.stats.workers).toBe(0);
+  });
+
   it('rejects at once with SERVICE_UNAVAILABLE and retryAfter when the queue is full', async () => {
     const hasher = pool({ poolSize: 1, maxQueue: 1 });
     const settled: string[] = [];

@@ -4,18 +4,25 @@
  * much latency to every other request; here the main thread only posts a message and waits.
  *
  * Same cost rules as {@link BcryptPasswordHasher}: cost 12 by default, 10..31, weaker hashes are
- * reported by `needsRehash`.
+ * reported by `needsRehash`, hashes past `maxCost` never match; and every job has a time limit.
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { bcryptCost, bcryptHashPattern } from './bcrypt-hash';
+import { bcryptCost, bcryptCostOptions, verifiableBcryptHash } from './bcrypt-hash';
 import { UserkitError } from './errors';
 import type { PasswordHasher } from './password-hasher';
 
 export interface WorkerPasswordHasherOptions {
   /** Work factor, 10..31. Default 12. */
   cost?: number;
+  /** The highest cost `verify` will compute; a stored hash above it never matches. Default 16, or `cost` if higher. */
+  maxCost?: number;
+  /**
+   * Longest a job may run, in ms. Past it the worker is terminated (bcrypt cannot be interrupted
+   * otherwise) and the job rejects with an Error; a new worker takes the queue. Default 30 000.
+   */
+  jobTimeoutMs?: number;
   /** Worker threads, at least 1. Default: available cores minus one (at least 1). */
   poolSize?: number;
   /**
@@ -42,6 +49,7 @@ interface Job {
   message: JobMessage;
   resolve(value: string | boolean): void;
   reject(error: unknown): void;
+  timer?: ReturnType<typeof setTimeout> | undefined;
 }
 
 interface Slot {
@@ -118,15 +126,16 @@ function integerOption(name: string, value: number, min: number): number {
  */
 export class WorkerPasswordHasher implements PasswordHasher {
   readonly cost: number;
+  readonly maxCost: number;
+  readonly jobTimeoutMs: number;
   readonly poolSize: number;
   readonly maxQueue: number;
   readonly #slots: Slot[] = [];
   readonly #queue: Job[] = [];
 
   constructor(options: WorkerPasswordHasherOptions = {}) {
-    const cost = options.cost ?? 12;
-    if (!Number.isInteger(cost) || cost < 10 || cost > 31) throw new RangeError('bcrypt cost must be an integer from 10 to 31');
-    this.cost = cost;
+    ({ cost: this.cost, maxCost: this.maxCost } = bcryptCostOptions(options));
+    this.jobTimeoutMs = integerOption('jobTimeoutMs', options.jobTimeoutMs ?? 30_000, 1);
     this.poolSize = integerOption('poolSize', options.poolSize ?? Math.max(1, availableParallelism() - 1), 1);
     this.maxQueue = integerOption('maxQueue', options.maxQueue ?? 64, 0);
   }
@@ -137,7 +146,7 @@ export class WorkerPasswordHasher implements PasswordHasher {
   }
 
   async verify(password: string, hash: string): Promise<boolean> {
-    if (typeof password !== 'string' || typeof hash !== 'string' || !bcryptHashPattern.test(hash)) return false;
+    if (typeof password !== 'string' || typeof hash !== 'string' || !verifiableBcryptHash(hash, this.maxCost)) return false;
     return (await this.#run({ op: 'verify', password, hash })) === true;
   }
 
@@ -166,6 +175,7 @@ export class WorkerPasswordHasher implements PasswordHasher {
     for (const slot of slots) {
       const job = slot.job;
       slot.job = undefined;
+      if (job) clearTimeout(job.timer);
       job?.reject(closing());
     }
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
@@ -207,12 +217,26 @@ export class WorkerPasswordHasher implements PasswordHasher {
       slot.job = undefined;
       job.reject(error);
       this.#next(slot);
+      return;
     }
+    job.timer = setTimeout(() => this.#timedOut(slot, job), this.jobTimeoutMs);
+    job.timer.unref?.();
+  }
+
+  /** A job ran too long: its worker is stuck in bcrypt, so it goes; `#exited` brings a replacement for the queue. */
+  #timedOut(slot: Slot, job: Job): void {
+    if (slot.job !== job) return;
+    slot.job = undefined;
+    job.reject(new Error(`bcrypt job took longer than ${this.jobTimeoutMs} ms; its worker was stopped`));
+    const index = this.#slots.indexOf(slot);
+    if (index >= 0) this.#slots.splice(index, 1);
+    void slot.worker.terminate();
   }
 
   #settle(slot: Slot, reply: Reply): void {
     const job = slot.job;
     if (!job) return;
+    clearTimeout(job.timer);
     slot.job = undefined;
     if (reply.ok) job.resolve(reply.value);
     else job.reject(new Error(`bcrypt failed: ${reply.message}`));
@@ -231,6 +255,7 @@ export class WorkerPasswordHasher implements PasswordHasher {
     if (index >= 0) this.#slots.splice(index, 1);
     const job = slot.job;
     slot.job = undefined;
+    if (job) clearTimeout(job.timer);
     job?.reject(new Error(`bcrypt worker stopped (exit code ${code})`, slot.error === undefined ? undefined : { cause: slot.error }));
     // A replacement takes over the waiting jobs; a worker that cannot start fails them one by one.
     while (this.#queue.length > 0) {

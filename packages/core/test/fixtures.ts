@@ -184,12 +184,15 @@ export interface Harness {
 let seq = 0;
 
 /** A fresh service over an empty memory repository, a memory mailer and a manual clock. */
+/** The verification-code secret of every test service. */
+export const testCodeSecret = 'test-code-secret-that-is-at-least-32-bytes-long';
+
 export function createHarness(options: Partial<Omit<UserServiceOptions, 'repository' | 'mailer' | 'clock'>> & { hasher?: PasswordHasher } = {}): Harness {
   const repository = new RecordingRepository();
   const mailer = new MemoryMailer();
   const clock = new ManualClock(startTime);
   const hasher = options.hasher ?? new FakeHasher();
-  const service = new UserService({ ...options, repository, mailer, clock, hasher });
+  const service = new UserService({ codeSecret: testCodeSecret, ...options, repository, mailer, clock, hasher });
   // The service makes its dummy hash at construction; tests count the calls after that.
   if (hasher instanceof FakeHasher) hasher.hash.mockClear();
 

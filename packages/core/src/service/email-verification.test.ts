@@ -5,7 +5,7 @@
  */
 import { hashVerificationCode } from '../verification-code';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { codeOf, errorOf, expectPublicUser, startTime, type Harness } from '../../test/fixtures';
+import { codeOf, testCodeSecret, errorOf, expectPublicUser, startTime, type Harness } from '../../test/fixtures';
 import { actions, otherCode, tenMinutes, freshHarness } from '../../test/service-suite';
 
 let h: Harness;
@@ -38,7 +38,7 @@ describe('verifyEmail and resendVerification', () => {
     const seeded = await h.seedCustomer({
       email: 'act@example.com',
       email_verified: false,
-      verification_code: await hashVerificationCode('act@example.com', '123456'),
+      verification_code: await hashVerificationCode('act@example.com', '123456', testCodeSecret),
       verification_expires: new Date(startTime.getTime() + tenMinutes),
     });
     const verified = await h.service.verifyEmail({ email: 'act@example.com', code: '123456' });
@@ -114,7 +114,7 @@ describe('verifyEmail and resendVerification', () => {
     expect(h.mailer.messages.at(-1)).toMatchObject({ to: 'ver@example.com', code: second });
     const row = await h.record(user.id);
     expect(row.verification_attempts).toBe(0);
-    expect(row.verification_code).toBe(await hashVerificationCode('ver@example.com', second));
+    expect(row.verification_code).toBe(await hashVerificationCode('ver@example.com', second, testCodeSecret));
     expect(await codeOf(h.service.verifyEmail({ email: 'ver@example.com', code: first }))).toBe('INVALID_VERIFICATION_CODE');
     expect(await codeOf(h.service.verifyEmail({ email: 'ver@example.com', code: second }))).toBe('ok');
   });

@@ -9,7 +9,7 @@ import type { Mailer } from '../mailer';
 import type { PasswordHasher } from '../password-hasher';
 import { PasswordPolicy, type PasswordPolicyOptions } from '../password-policy';
 import type { UserRepository } from '../user-repository';
-import { generateVerificationCode } from '../verification-code';
+import { VerificationCodeHasher, generateVerificationCode, randomCodeSecret, type CodeSecret } from '../verification-code';
 
 export interface UserServiceOptions {
   repository: UserRepository;
@@ -24,6 +24,11 @@ export interface UserServiceOptions {
   passwordPolicy?: PasswordPolicy | PasswordPolicyOptions;
   /** Lifetime of a verification code. Default 10 minutes. */
   verificationTtlMs?: number;
+  /**
+   * Server secret (32+ bytes) keying stored verification codes; the JWT secret will do (a separate
+   * key is derived from it). Default: random per process, so codes verify only in the process that sent them.
+   */
+  codeSecret?: CodeSecret;
   /** Wrong tries after which a code is dead. Default 5. */
   maxVerificationAttempts?: number;
   /** Called when a message could not be sent (the write it belongs to has committed). */
@@ -46,6 +51,8 @@ export class ServiceContext {
   /** Lifetime of a verification code, in milliseconds. */
   readonly verificationTtlMs: number;
   readonly maxVerificationAttempts: number;
+  /** Keyed hashing of verification codes as stored. */
+  readonly codes: VerificationCodeHasher;
   readonly listOptions: ListOptions;
   readonly #mailer: Mailer;
   readonly #onMailError: (error: unknown) => void;
@@ -59,6 +66,7 @@ export class ServiceContext {
     this.passwordPolicy = options.passwordPolicy instanceof PasswordPolicy ? options.passwordPolicy : new PasswordPolicy(options.passwordPolicy);
     this.verificationTtlMs = options.verificationTtlMs ?? 10 * 60_000;
     this.maxVerificationAttempts = options.maxVerificationAttempts ?? 5;
+    this.codes = new VerificationCodeHasher(options.codeSecret ?? randomCodeSecret());
     this.#onMailError = options.onMailError ?? (() => {});
     this.listOptions = { totalCap: options.listTotalCap ?? defaultListTotalCap };
   }

@@ -9,7 +9,7 @@ import { BcryptPasswordHasher } from '../bcrypt-password-hasher';
 import type { UserkitError } from '../errors';
 import { hashVerificationCode } from '../verification-code';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { codeOf, createHarness, deferred, errorOf, expectPublicUser, fakeHash, startTime, type FakeHasher, type Harness } from '../../test/fixtures';
+import { codeOf, testCodeSecret, createHarness, deferred, errorOf, expectPublicUser, fakeHash, startTime, type FakeHasher, type Harness } from '../../test/fixtures';
 import { actions, tenMinutes, freshHarness } from '../../test/service-suite';
 
 let h: Harness;
@@ -56,7 +56,7 @@ describe('register', () => {
     expect(row.verification_code).not.toBeNull();
     expect(row.verification_code).not.toBe(message.code);
     expect(row.verification_code).not.toContain(message.code);
-    expect(row.verification_code).toBe(await hashVerificationCode('ada@example.com', message.code!));
+    expect(row.verification_code).toBe(await hashVerificationCode('ada@example.com', message.code!, testCodeSecret));
     expect(row.verification_expires).toEqual(new Date(startTime.getTime() + tenMinutes));
     expect(row.verification_attempts).toBe(0);
     expect(user.verification_expires).toBe(new Date(startTime.getTime() + tenMinutes).toISOString());

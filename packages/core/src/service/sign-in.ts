@@ -17,7 +17,7 @@ import {
   type VerifyEmailInput,
 } from '../user-schema';
 import { parseInput } from '../validation';
-import { generateVerificationCode, hashVerificationCode, timingSafeEqualString } from '../verification-code';
+import { generateVerificationCode, timingSafeEqualString } from '../verification-code';
 import type { ServiceContext } from './service-context';
 import { applyUserChange, planUserChange } from './user-change';
 
@@ -44,7 +44,7 @@ export class SignInFlows {
     const { password, ...data } = parseInput(registerSchema, input);
     const passwordHash = await ctx.hasher.hash(ctx.passwordPolicy.check(password, data.email));
     const now = ctx.clock.now();
-    const plan = await planUserChange(undefined, { data: { ...data, status: 'pending' }, passwordHash, now, verificationTtlMs: ctx.verificationTtlMs });
+    const plan = await planUserChange(undefined, { data: { ...data, status: 'pending' }, passwordHash, now, verificationTtlMs: ctx.verificationTtlMs, codes: ctx.codes });
     const record = await ctx.repository.transaction((tx) => applyUserChange(tx, plan, { actorId: 'self', action: 'registered' }));
     if (plan.code !== undefined) await ctx.sendCode(record.email, plan.code);
     return toPublicUser(record);
@@ -89,7 +89,7 @@ export class SignInFlows {
     const ctx = this.#ctx;
     const { email, code } = parseInput(verifyEmailSchema, input);
     const now = ctx.clock.now();
-    const hashed = await hashVerificationCode(email, code);
+    const hashed = await ctx.codes.hash(email, code);
     const outcome = await ctx.repository.transaction(async (tx) => {
       const user = await tx.findByEmail(email, { lock: true });
       if (!user || user.verification_code === null || user.verification_expires === null) return undefined;
@@ -121,7 +121,7 @@ export class SignInFlows {
     const { email } = parseInput(resendVerificationSchema, input);
     const now = ctx.clock.now();
     const code = generateVerificationCode();
-    const hashed = await hashVerificationCode(email, code);
+    const hashed = await ctx.codes.hash(email, code);
     const sent = await ctx.repository.transaction(async (tx) => {
       const user = await tx.findByEmail(email, { lock: true });
       if (!user || user.email_verified || user.status === 'suspended' || user.status === 'inactive') return false;

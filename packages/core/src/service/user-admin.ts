@@ -75,7 +75,7 @@ export class UserAdmin {
       });
       const data = parseInput(updateSchemaFor(relationOf(actor, target)), body);
       if (options.expectedVersion !== undefined && options.expectedVersion !== target.version) throw preconditionFailed();
-      const plan = await planUserChange(target, { data, now, verificationTtlMs: ctx.verificationTtlMs });
+      const plan = await planUserChange(target, { data, now, verificationTtlMs: ctx.verificationTtlMs, codes: ctx.codes });
       const updated = await applyUserChange(tx, plan, { actorId: actor.id, expectedVersion: target.version });
       code = plan.code;
       return updated;
@@ -92,9 +92,9 @@ export class UserAdmin {
     const { password, ...data } = parseInput(createSchemaFor(actor), body);
     const now = ctx.clock.now();
     // The rules run before the (slow) hash: a refused create costs no hashing.
-    await planUserChange(undefined, { data, passwordHash: '', now, verificationTtlMs: ctx.verificationTtlMs, issueCode: false });
+    await planUserChange(undefined, { data, passwordHash: '', now, verificationTtlMs: ctx.verificationTtlMs, codes: ctx.codes, issueCode: false });
     const passwordHash = await ctx.hasher.hash(ctx.passwordPolicy.check(password, data.email));
-    const plan = await planUserChange(undefined, { data, passwordHash, now, verificationTtlMs: ctx.verificationTtlMs });
+    const plan = await planUserChange(undefined, { data, passwordHash, now, verificationTtlMs: ctx.verificationTtlMs, codes: ctx.codes });
     const record = await ctx.repository.transaction((tx) => applyUserChange(tx, plan, { actorId: actor.id }));
     if (plan.code !== undefined) await ctx.sendCode(record.email, plan.code);
     return toPublicUser(record);
@@ -148,7 +148,7 @@ export class UserAdmin {
     const passwordHash = await ctx.hasher.hash(ctx.passwordPolicy.check(input.password, email));
     const now = ctx.clock.now();
     const data = { email, name: input.name ?? 'Super admin', user_type: 'admin', is_super_admin: true, status: 'active', email_verified: true } as const;
-    const plan = await planUserChange(undefined, { data, passwordHash, now, verificationTtlMs: ctx.verificationTtlMs });
+    const plan = await planUserChange(undefined, { data, passwordHash, now, verificationTtlMs: ctx.verificationTtlMs, codes: ctx.codes });
     const user = await ctx.repository.transaction(async (tx) => {
       if ((await tx.activeSuperAdminIds({ lock: true })).length > 0) return undefined;
       return applyUserChange(tx, plan, { actorId: null, createdChanges: { super_admin: { old: null, new: true } } });

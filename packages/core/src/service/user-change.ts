@@ -17,7 +17,7 @@ import { patchableColumns, secretColumns, type UserColumn } from '../user-column
 import { type NewUserRecord, type UserPatch, type UserRecord } from '../user-record';
 import type { UserRepository } from '../user-repository';
 import type { UserChangeFields } from '../user-schema';
-import { generateVerificationCode, hashVerificationCode } from '../verification-code';
+import { generateVerificationCode, type VerificationCodeHasher } from '../verification-code';
 import { guardLastSuperAdmin, preconditionFailed } from './target-access';
 
 /** What a caller asks to change, already parsed and authorised. */
@@ -29,6 +29,8 @@ export interface UserChangeRequest {
   now: Date;
   /** Lifetime of a new verification code. */
   verificationTtlMs: number;
+  /** How a new code is stored (keyed by the server's code secret). */
+  codes: VerificationCodeHasher;
   /** Whether a new unverified address gets a code (default true; an import sends none). */
   issueCode?: boolean;
 }
@@ -90,7 +92,7 @@ export async function planUserChange(before: UserRecord | undefined, request: Us
   let code: string | undefined;
   const issueCode = async () => {
     code = generateVerificationCode();
-    next.verification_code = await hashVerificationCode(next.email, code);
+    next.verification_code = await request.codes.hash(next.email, code);
     next.verification_expires = new Date(request.now.getTime() + request.verificationTtlMs);
     next.verification_attempts = 0;
   };

@@ -125,7 +125,7 @@ export class UserTransfer {
       for (const user of await ctx.repository.findByEmails(rows.slice(i, i + batchRows).map((r) => r.data.email))) existing.set(user.email, user);
     }
     const checkNow = ctx.clock.now();
-    const check = { now: checkNow, verificationTtlMs: ctx.verificationTtlMs, issueCode: false };
+    const check = { now: checkNow, verificationTtlMs: ctx.verificationTtlMs, codes: ctx.codes, issueCode: false };
     const creates: CheckedRow[] = [];
     const updates: (CheckedRow & { target: UserRecord })[] = [];
     let skipped = 0;
@@ -158,7 +158,7 @@ export class UserTransfer {
 
     const hashes = await this.#hashAll([...creates, ...updates].map((r) => r.data.password));
     const now = ctx.clock.now();
-    const write = { now, verificationTtlMs: ctx.verificationTtlMs, issueCode: false };
+    const write = { now, verificationTtlMs: ctx.verificationTtlMs, codes: ctx.codes, issueCode: false };
     const createPlans: CreatePlan[] = [];
     for (const [i, { data }] of creates.entries()) {
       const plan = await planUserChange(undefined, { ...write, data: { ...fieldsOf(data), email: data.email }, passwordHash: hashes[i] ?? data.password_hash });

@@ -5,7 +5,7 @@
  */
 import { hashVerificationCode } from '../verification-code';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { codeOf, errorOf, expectPublicUser, startTime, type Harness } from '../../test/fixtures';
+import { codeOf, testCodeSecret, errorOf, expectPublicUser, startTime, type Harness } from '../../test/fixtures';
 import { actions, tenMinutes, freshHarness } from '../../test/service-suite';
 
 let h: Harness;
@@ -219,7 +219,7 @@ describe('update', () => {
       const code = h.mailer.lastCodeFor('new@example.com')!;
       expect(code).toMatch(/^\d{6}$/);
       const row = await h.record(customer.id);
-      expect(row.verification_code).toBe(await hashVerificationCode('new@example.com', code));
+      expect(row.verification_code).toBe(await hashVerificationCode('new@example.com', code, testCodeSecret));
       expect(row.verification_expires).toEqual(new Date(startTime.getTime() + tenMinutes));
       expect(row.token_version).toBe(customer.token_version);
       expect(await h.repository.findByEmail('old@example.com')).toBeUndefined();
