@@ -157,12 +157,12 @@ describe('reset()', () => {
   it('empties the store and runs the seed again', async () => {
     const { access_token } = await login();
     await seededApi.seedUser({ email: 'extra@seeded.example.test' });
-    expect((await client(access_token).listUsers()).items.map((u) => u.email).sort()).toEqual(['admin@seeded.example.test', 'extra@seeded.example.test']);
+    expect((await client(access_token).listUsers({})).items.map((u) => u.email).sort()).toEqual(['admin@seeded.example.test', 'extra@seeded.example.test']);
 
     await seededApi.reset();
 
     const fresh = await login();
-    expect((await client(fresh.access_token).listUsers()).items.map((u) => u.email)).toEqual(['admin@seeded.example.test']);
+    expect((await client(fresh.access_token).listUsers({})).items.map((u) => u.email)).toEqual(['admin@seeded.example.test']);
     expect(seededApi.repository).toBe(seededApi.service.repository);
   });
 
