@@ -3,16 +3,16 @@
  * The hooks with Testing Library over `@userkit/mock` (the real core in memory, behind msw), in
  * jsdom; `react-hooks.happy-dom.test.ts` runs these same tests in happy-dom.
  */
-import { createUserClient, describeError, isApiError, type RouteOutput, type User } from '@userkit/client';
+import { ConfigurationError, createUserClient, describeError, isApiError, type RouteOutput, type User } from '@userkit/client';
 
 type UserPage = RouteOutput<'listUsers'>;
 import { createMockApi } from '@userkit/mock';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
+import { act, cleanup, render, renderHook, screen, waitFor } from '@testing-library/react';
 import { http } from 'msw';
 import { setupServer } from 'msw/node';
-import { createElement, type ReactNode } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { Component, createElement, type ReactNode } from 'react';
+import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import {
   createBearerSession,
   isUserConflict,
@@ -297,5 +297,34 @@ describe('mutations', () => {
     const file = await act(() => result.current.mutateAsync({ query: { format: 'csv', user_type: 'customer' } }));
     expect(file.filename).toMatch(/\.csv$/);
     expect(await file.blob.text()).toContain('grace@example.test');
+  });
+});
+
+describe('configuration errors', () => {
+  class Boundary extends Component<{ children?: ReactNode }, { error: unknown }> {
+    override state = { error: null };
+    static getDerivedStateFromError(error: unknown) {
+      return { error };
+    }
+    override render() {
+      return this.state.error ? createElement('p', null, `boundary: ${String(this.state.error)}`) : this.props.children;
+    }
+  }
+
+  it('go to the nearest error boundary: they are the app\'s bug, not an end-user error', async () => {
+    const session = createBearerSession();
+    const client = createUserClient({ baseUrl, ...session.clientOptions });
+    const misconfigured = { ...client, getUser: () => Promise.reject(new ConfigurationError('Missing path parameter "id"')) };
+    const queryClient = new QueryClient();
+    vi.spyOn(console, 'error').mockImplementation(() => {}); // React reports the caught error
+    function Profile() {
+      const user = useUser(1);
+      return createElement('p', null, user.error ? 'end-user error' : 'loading');
+    }
+
+    render(createElement(QueryClientProvider, { client: queryClient }, createElement(UserkitProvider, { client: misconfigured, session }, createElement(Boundary, null, createElement(Profile)))));
+
+    expect(await screen.findByText(/boundary: ConfigurationError/)).toBeTruthy();
+    vi.restoreAllMocks();
   });
 });
