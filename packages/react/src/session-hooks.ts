@@ -24,9 +24,11 @@ function forgetAll(queryClient: QueryClient): void {
 /** The session state, re-rendering on change. `loading` while server rendering and hydrating. */
 export function useSessionState(): SessionState {
   const { session } = useUserkit();
+  // Called through `session`, not detached: a SessionSource may be a class that uses `this`.
+  const subscribe = useCallback((listener: () => void) => session.subscribe(listener), [session]);
   return useSyncExternalStore(
-    session.subscribe,
-    session.getSnapshot,
+    subscribe,
+    () => session.getSnapshot(),
     () => session.getServerSnapshot?.() ?? loading,
   );
 }
