@@ -96,7 +96,7 @@ const names = (page: UserPage | undefined) => page?.items.map((u) => u.name);
 
 describe('session', () => {
   it('signs in, loads the current user, signs out and forgets cached data', async () => {
-    const { wrapper } = setup();
+    const { wrapper, queryClient } = setup();
     const { result } = renderHook(() => ({ session: useSession(), me: useCurrentUser() }), { wrapper });
     expect(result.current.session.status).toBe('signed-out');
     expect(result.current.me.fetchStatus).toBe('idle');
@@ -110,7 +110,9 @@ describe('session', () => {
     await act(() => result.current.session.signOut());
 
     expect(result.current.session.status).toBe('signed-out');
-    expect(result.current.me.data).toBeUndefined();
+    // TanStack notifies observers on its own schedule (a timer), after act() has returned.
+    await waitFor(() => expect(result.current.me.data).toBeUndefined());
+    expect(queryClient.getQueryCache().findAll({ queryKey: ['userkit'], predicate: (q) => q.state.data !== undefined })).toEqual([]);
   });
 
   it('reports a failed sign-in, typed, and stays signed out', async () => {
@@ -230,7 +232,7 @@ describe('mutations', () => {
 
     await act(() => result.current.mutateAsync({ id: ada.id, ifMatch: ada, body: { name: 'Ada Lovelace' } }));
 
-    expect(view.result.current.user.data?.name).toBe('Ada Lovelace');
+    await waitFor(() => expect(view.result.current.user.data?.name).toBe('Ada Lovelace'));
     await waitFor(() => expect(names(view.result.current.list.data)).toContain('Ada Lovelace'));
   });
 
@@ -245,7 +247,7 @@ describe('mutations', () => {
     expect(isUserConflict(result.current.error)).toBe(true);
     expect(result.current.conflict?.latest).toMatchObject({ city: 'London', name: 'Ada' });
     expect(describeError(result.current.error)).toMatchObject({ code: 'PRECONDITION_FAILED', title: 'Changed by someone else' });
-    expect(view.result.current.user.data?.city).toBe('London');
+    await waitFor(() => expect(view.result.current.user.data?.city).toBe('London'));
   });
 
   it('changes a password', async () => {

@@ -13,10 +13,13 @@ import { useUserkit } from './userkit-provider';
 const loading: SessionState = { status: 'loading' };
 
 /**
- * Drops every cached userkit query. Each is reset first: an observer still mounted keeps the query
- * it had, so removing alone would leave the previous user's data on screen.
+ * Drops every cached userkit query. In-flight fetches are cancelled and awaited first (an answer
+ * already on its way would otherwise be stored after the reset), then each query is reset: an
+ * observer still mounted keeps the query it had, so removing alone would leave the previous user's
+ * data on screen.
  */
-function forgetAll(queryClient: QueryClient): void {
+async function forgetAll(queryClient: QueryClient): Promise<void> {
+  await queryClient.cancelQueries({ queryKey: userKeys.all });
   for (const query of queryClient.getQueryCache().findAll({ queryKey: userKeys.all })) query.reset();
   queryClient.removeQueries({ queryKey: userKeys.all });
 }
@@ -61,8 +64,8 @@ export function useSession(): SessionControls {
   const login = useMutation({
     ...queryDefaults,
     mutationFn: (body: RouteInput<'login'>['body']) => client.login({ body }),
-    onSuccess: (result) => {
-      forgetAll(queryClient);
+    onSuccess: async (result) => {
+      await forgetAll(queryClient);
       session.signedIn(result);
       queryClient.setQueryData(userKeys.me(), result.user);
     },
@@ -71,7 +74,7 @@ export function useSession(): SessionControls {
   const signIn = useCallback(async (credentials: RouteInput<'login'>['body']) => (await mutateAsync(credentials)).user, [mutateAsync]);
   const signOut = useCallback(async () => {
     await session.signedOut();
-    forgetAll(queryClient);
+    await forgetAll(queryClient);
   }, [session, queryClient]);
   return { ...state, isSignedIn: state.status === 'signed-in', signIn, signOut, isSigningIn: login.isPending, signInError: login.error };
 }
