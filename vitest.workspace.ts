@@ -27,6 +27,7 @@ export default [
   project('client'),
   project('mock'),
   project('redis'),
+  project('react'),
   project('http', { testTimeout: 30_000, hookTimeout: 60_000, include: ['**/*.test.ts'] }, 'test/http'),
   project('client-e2e', { testTimeout: 30_000, hookTimeout: 60_000, include: ['**/*.test.ts'] }, 'test/client'),
   project('examples', { testTimeout: 60_000, hookTimeout: 60_000, include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'] }, 'examples'),

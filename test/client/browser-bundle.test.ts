@@ -113,3 +113,40 @@ describe('the @userkit/client browser bundle', () => {
     });
   });
 });
+
+// @userkit/react: the hooks on top of the client. React and TanStack Query are peers, left external
+// (the app bundles them anyway); everything else must be browser code, like the client's.
+describe('the @userkit/react browser bundle', () => {
+  const peers = ['react', 'react-dom', '@tanstack/react-query'];
+  let hooks: Bundle;
+  let inputs: string[];
+
+  beforeAll(async () => {
+    hooks = await bundle("export * from '@userkit/react';", { platform: 'browser', conditions: ['@userkit/source'], external: peers });
+    inputs = Object.keys(hooks.metafile.inputs);
+  });
+
+  it('bundles the hooks from source, and reports their size alone and with the client an app creates', async () => {
+    expect(inputs).toContain('packages/react/src/index.ts');
+    const size = (text: string) => `${Buffer.byteLength(text)} bytes minified, ${gzipSync(text).byteLength} bytes gzip (${(Buffer.byteLength(text) / 1024).toFixed(1)} KiB / ${(gzipSync(text).byteLength / 1024).toFixed(1)} KiB)`;
+    // The hooks use the client's errors, not createUserClient: the app imports that itself.
+    const app = await bundle("export * from '@userkit/react'; export { createUserClient } from '@userkit/client';", { platform: 'browser', conditions: ['@userkit/source'], external: peers });
+    console.log(`@userkit/react browser bundle (esm, minified; react and @tanstack/react-query external): ${size(hooks.text)}`);
+    console.log(`@userkit/react with createUserClient (zod and ky included; peers external): ${size(app.text)}`);
+    expect(Buffer.byteLength(app.text)).toBeGreaterThan(Buffer.byteLength(hooks.text));
+  });
+
+  it('imports nothing but its peers (no node: built-ins)', () => {
+    const imported = Object.values(hooks.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
+    expect([...new Set(imported)].filter((path) => !peers.includes(path))).toEqual([]);
+    expect(hooks.text).not.toMatch(/["'`]node:[a-z_/]+["'`]/);
+  });
+
+  it("contains no server code: none of core's server modules, no kysely, pg, bcryptjs, jose or PGlite", () => {
+    expect(inputs.filter((i) => coreServerModules.test(i))).toEqual([]);
+    for (const module of forbidden) {
+      expect(inputs.filter((i) => module.path.test(i)), module.name).toEqual([]);
+      for (const marker of module.markers) expect(hooks.text, `${module.name} marker ${JSON.stringify(marker)}`).not.toContain(marker);
+    }
+  });
+});

@@ -50,7 +50,7 @@ try {
   try {
     await client.register({ body: { email: 'x@example.com', password: 'a sturdy passphrase' } });
   } catch (error) {
-    say(`register from a plain-http dev client is refused: ${describeError(error).message}`);
+    say(`register from a plain-http dev client is refused: ${describeError(error).developerMessage}`);
   }
 } catch (error) {
   const modal = describeError(error);

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { isUserkitError } from './errors';
@@ -20,6 +21,15 @@ const detailOf = async (promise: Promise<unknown>) => {
 };
 
 describe('JwtTokens', () => {
+  // jsdom's TextEncoder hands out Uint8Arrays of its own realm; jose refused them as keys.
+  it('takes a secret made in another realm (another Uint8Array class)', async () => {
+    const foreign = runInNewContext('Uint8Array.from(bytes)', { bytes: [...new TextEncoder().encode(secret)] }) as Uint8Array;
+    expect(foreign instanceof Uint8Array).toBe(false);
+    const tokens = new JwtTokens({ secret: foreign });
+    const { access_token } = await tokens.issue({ id: 3, token_version: 0 });
+    expect(await tokens.verify(access_token)).toEqual({ userId: 3, tokenVersion: 0 });
+  });
+
   it('verifies what it issued, again from its cache, until exp', async () => {
     const time = at('2026-01-01T00:00:00Z');
     const tokens = new JwtTokens({ secret, clock: time.clock, ttlSeconds: 60 });

@@ -60,7 +60,10 @@ export class JwtTokens {
   readonly #verifiedCacheSize: number;
 
   constructor(options: JwtTokensOptions) {
-    this.#key = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
+    const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
+    // A copy made with this realm's Uint8Array: under jsdom, `TextEncoder` (and a caller's bytes)
+    // may come from another realm, whose Uint8Array fails jose's `instanceof Uint8Array` check.
+    this.#key = new Uint8Array(secret);
     if (this.#key.length < 32) throw new RangeError('The JWT secret must be at least 32 bytes (256 bits)');
     this.issuer = options.issuer ?? 'userkit';
     this.audience = options.audience ?? 'userkit-api';

@@ -10,7 +10,7 @@
 import { apiBaseUrlFromOrigin, createUserClient, describeError, type User, type UserClient } from '@userkit/client';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMockApi } from './index';
 
 // ---------------------------------------------------------------------------------------------
@@ -57,7 +57,18 @@ async function saveProfileForm(client: UserClient, loaded: User, values: Profile
 // The app in development: served from http://localhost:5173, its API at http://localhost:5173/api.
 const baseUrl = apiBaseUrlFromOrigin('http://localhost:5173');
 const api = createMockApi({ baseUrl });
-const server = setupServer(...api.handlers);
+// A second API, with a seed and a recorder of unexpected errors, for reset() and error reporting.
+const seededBaseUrl = 'https://seeded.example.test/api';
+const reported: unknown[] = [];
+const seededApi = createMockApi({
+  baseUrl: seededBaseUrl,
+  handler: { rateLimits: { login: { perAccount: { max: 2, windowMs: 60_000 }, perAddress: { max: 50, windowMs: 60_000 } } } },
+  seed: async (mock) => {
+    await mock.seedUser({ email: 'admin@seeded.example.test', password: 'the admin passphrase', user_type: 'admin', is_super_admin: true });
+  },
+  onUnhandledError: (error) => reported.push(error),
+});
+const server = setupServer(...api.handlers, ...seededApi.handlers);
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
@@ -135,5 +146,88 @@ describe('the mock at the root of an api. host (SPEC 8)', () => {
 
     expect(unanswered, 'requests the mock did not answer').toEqual([]);
     expect(me).toMatchObject({ id: seeded.user.id, name: 'Host' });
+  });
+});
+
+describe('reset()', () => {
+  const client = (token?: string) => createUserClient({ baseUrl: seededBaseUrl, token, retries: 0 });
+  const login = (password = 'the admin passphrase') => client().login({ body: { email: 'admin@seeded.example.test', password } });
+  afterEach(() => seededApi.reset());
+
+  it('empties the store and runs the seed again', async () => {
+    const { access_token } = await login();
+    await seededApi.seedUser({ email: 'extra@seeded.example.test' });
+    expect((await client(access_token).listUsers({})).items.map((u) => u.email).sort()).toEqual(['admin@seeded.example.test', 'extra@seeded.example.test']);
+
+    await seededApi.reset();
+
+    const fresh = await login();
+    expect((await client(fresh.access_token).listUsers({})).items.map((u) => u.email)).toEqual(['admin@seeded.example.test']);
+    expect(seededApi.repository).toBe(seededApi.service.repository);
+  });
+
+  it('forgets issued tokens and sent mail', async () => {
+    const { access_token } = await login();
+    await client().register({ body: { email: 'new@seeded.example.test', password: 'a long passphrase' } });
+    expect(seededApi.mailer.lastCodeFor('new@seeded.example.test')).toMatch(/^\d+$/);
+
+    await seededApi.reset();
+
+    expect(seededApi.mailer.messages).toEqual([]);
+    await expect(client(access_token).me()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('clears the rate limits', async () => {
+    for (let i = 0; i < 2; i++) await expect(login('wrong')).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    await expect(login()).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+
+    await seededApi.reset();
+
+    await expect(login()).resolves.toMatchObject({ token_type: 'Bearer' });
+  });
+});
+
+describe('unexpected errors', () => {
+  afterEach(() => {
+    reported.length = 0;
+    vi.restoreAllMocks();
+  });
+
+  it('are answered 500 INTERNAL_ERROR and reported to onUnhandledError with their cause', async () => {
+    const { token } = await seededApi.seedUser();
+    const bug = new Error('the store broke', { cause: new RangeError('disk full') });
+    vi.spyOn(seededApi.repository, 'findById').mockRejectedValue(bug);
+    vi.spyOn(seededApi.repository, 'findByIds').mockRejectedValue(bug);
+
+    const error = await createUserClient({ baseUrl: seededBaseUrl, token, retries: 0 })
+      .me()
+      .catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'INTERNAL_ERROR' });
+    expect(reported).toContain(bug);
+  });
+
+  it('go to console.error by default, the error itself (with its stack and cause)', async () => {
+    const quiet = createMockApi({ baseUrl: 'https://quiet.example.test/api' });
+    server.use(...quiet.handlers);
+    const { token } = await quiet.seedUser();
+    const bug = new Error('the store broke', { cause: new RangeError('disk full') });
+    vi.spyOn(quiet.repository, 'findById').mockRejectedValue(bug);
+    vi.spyOn(quiet.repository, 'findByIds').mockRejectedValue(bug);
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
+
+    await createUserClient({ baseUrl: 'https://quiet.example.test/api', token, retries: 0 })
+      .me()
+      .catch(() => undefined);
+
+    expect(consoleError).toHaveBeenCalledWith(expect.stringContaining('@userkit/mock'), bug);
+  });
+
+  it('in the seed are reported and reject reset()', async () => {
+    const boom = new Error('bad seed');
+    const broken = createMockApi({ baseUrl: 'https://broken.example.test/api', seed: () => Promise.reject(boom), onUnhandledError: (e) => reported.push(e) });
+    await expect(broken.ready()).rejects.toBe(boom);
+    await expect(broken.reset()).rejects.toBe(boom);
+    expect(reported).toEqual([boom, boom]);
   });
 });

@@ -1,0 +1,3 @@
+// @vitest-environment happy-dom
+/** The mock's tests again under happy-dom. */
+import './mock-api.test';
