@@ -125,6 +125,8 @@ export { assertJson, defaultBodyLimit, isJsonContentType, parseJson, readBody } 
 export type { BodySource } from './body-reader';
 export { createUserkitHandler, problemResponse } from './request-handler';
 export type { CoreRequest, CoreResponse, FetchContext, UserkitHandler, UserkitHandlerOptions } from './request-handler';
+export { securityHeaders } from './security-headers';
+export type { HstsOptions } from './security-headers';
 export { createOpenApiDocument } from './openapi-document';
 export { operations } from './operations';
 export type { Operation, OperationContext, OperationResult, OperationRun } from './operations';
