@@ -159,7 +159,7 @@ export type {
 export { csvCell, csvLine, exportColumns, exportContentTypes, exportFormats, exportQuerySchema, formatExport } from './user-export';
 export type { ExportFormat, ExportQuery, ExportQueryInput } from './user-export';
 export { toFetchBody, toFetchResponse } from './response-body';
-export { defaultImportLimits, exportOnlyColumns, importContentTypes, importQuerySchema, importResultSchema, importRowSchema } from './import-schema';
+export { defaultImportLimits, exportOnlyColumns, importContentTypes, importQuerySchema, importResultSchema, importRowSchema, importRowSchemaFor } from './import-schema';
 export type { ImportContentType, ImportLimits, ImportQuery, ImportQueryInput, ImportResult, ImportRow } from './import-schema';
 export { parseImport } from './user-import';
 export type { RawRow } from './user-import';

@@ -5,7 +5,8 @@
  */
 import * as z from 'zod';
 import { UserkitError, isUserkitError, type FieldError } from '../errors';
-import { defaultImportLimits, importQuerySchema, importRowSchema, type ImportLimits, type ImportQueryInput, type ImportResult, type ImportRow } from '../import-schema';
+import { defaultBcryptCosts } from '../bcrypt-hash';
+import { defaultImportLimits, importQuerySchema, importRowSchemaFor, type ImportLimits, type ImportQueryInput, type ImportResult, type ImportRow } from '../import-schema';
 import { assertAllowed, authorize, authorizeCollection, authorizeFields } from '../role-policy';
 import { exportContentTypes, exportQuerySchema, formatExport, type ExportFormat, type ExportQueryInput } from '../user-export';
 import { importContentType, importRejected, parseImport } from '../user-import';
@@ -112,6 +113,8 @@ export class UserTransfer {
         return false;
       }
     };
+    // An imported hash must be one the configured hasher will check (and no costlier).
+    const rowSchema = importRowSchemaFor({ min: defaultBcryptCosts.min, max: ctx.hasher.maxCost ?? defaultBcryptCosts.max });
     const rows: CheckedRow[] = [];
     const emails = new Map<string, number>();
     const usernames = new Map<string, number>();
@@ -133,7 +136,7 @@ export class UserTransfer {
       const decision = authorizeCollection(actor, 'create', fields);
       const refused = new Set(decision.allow ? [] : (decision.fields ?? []));
       for (const field of refused) rowError(raw.row, field, 'You may not set this field', 'field_not_allowed');
-      const parsed = importRowSchema.safeParse(Object.fromEntries(Object.entries(raw.values).filter(([key]) => !refused.has(key))));
+      const parsed = rowSchema.safeParse(Object.fromEntries(Object.entries(raw.values).filter(([key]) => !refused.has(key))));
       if (!parsed.success) {
         for (const e of fieldErrorsOf(parsed.error)) rowError(raw.row, e.path, e.message, e.code);
         if (typeof raw.values['password'] === 'string') this.#checkPassword(raw.values['password'], raw.values['email'], (message) => rowError(raw.row, 'password', message, 'weak_password'));
