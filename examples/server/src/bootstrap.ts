@@ -20,11 +20,9 @@ import {
   UserService,
   UserkitError,
   WorkerPasswordHasher,
-  defaultRateLimits,
   isUserkitError,
   problemContentType,
   toProblem,
-  type RateLimits,
   type UserkitHandlerOptions,
 } from '@userkit/core';
 import { PgliteLockedError, createDatabase, type CreateDatabaseOptions, type UserkitDatabase } from '@userkit/kysely';
@@ -60,14 +58,6 @@ function rootMessage(error: unknown): string {
   if (current instanceof AggregateError && current.errors.length > 0) return [...new Set(current.errors.map(rootMessage))].join('; ');
   if (!(current instanceof Error)) return String(current);
   return current.message || String((current as NodeJS.ErrnoException).code ?? current.name);
-}
-
-/** Today's core has no switch to turn rate limiting off: every rule gets the largest count. */
-function rateLimitsOf(config: Config): Partial<RateLimits> {
-  if (!config.rateLimits.off) return config.rateLimits.limits;
-  const unlimited = (rules: Record<string, { windowMs: number }>) =>
-    Object.fromEntries(Object.entries(rules).map(([key, rule]) => [key, { max: Number.MAX_SAFE_INTEGER, windowMs: rule.windowMs }]));
-  return Object.fromEntries(Object.entries(defaultRateLimits).map(([bucket, rules]) => [bucket, unlimited(rules)])) as Partial<RateLimits>;
 }
 
 function databaseOptions(config: Config): CreateDatabaseOptions {
@@ -211,7 +201,8 @@ export async function startServer(
       tokens: new JwtTokens({ secret, ttlSeconds: config.accessTokenTtlSeconds }),
       readiness: () => opened.checkMigrations(),
       trustProxy: config.trustProxy,
-      rateLimits: rateLimitsOf(config),
+      rateLimits: config.rateLimits,
+      hsts: config.hsts,
       onError: (error) => log.error(`userkit: unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`),
     });
     const password = config.adminPassword ?? generatePassword();

@@ -31,7 +31,8 @@ describe('loadConfig', () => {
       refreshTokenTtlSeconds: 30 * 86_400,
       corsOrigins: [],
       trustProxy: false,
-      rateLimits: { off: false, limits: {} },
+      rateLimits: {},
+      hsts: false,
       logLevel: 'info',
       dataDir: '/srv/app/.data',
       adminEmail: 'admin@example.com',
@@ -55,6 +56,7 @@ describe('loadConfig', () => {
       USERKIT_CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/',
       USERKIT_TRUST_PROXY: 'true',
       USERKIT_RATE_LIMITS: 'login.account=5/10m',
+      USERKIT_HSTS: 'on',
       USERKIT_LOG_LEVEL: 'debug',
       USERKIT_DATA_DIR: '/var/lib/userkit',
       USERKIT_ADMIN_EMAIL: ' Root@Example.com ',
@@ -72,7 +74,8 @@ describe('loadConfig', () => {
       refreshTokenTtlSeconds: 7 * 86_400,
       corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
       trustProxy: true,
-      rateLimits: { off: false, limits: { login: { perAccount: { max: 5, windowMs: 600_000 }, perAddress: defaultRateLimits.login.perAddress } } },
+      rateLimits: { login: { perAccount: { max: 5, windowMs: 600_000 }, perAddress: defaultRateLimits.login.perAddress } },
+      hsts: { maxAge: 31_536_000 },
       logLevel: 'debug',
       dataDir: '/var/lib/userkit',
       adminEmail: 'root@example.com',
@@ -94,7 +97,26 @@ describe('loadConfig', () => {
   });
 
   it('turns rate limits off', () => {
-    expect(load({ USERKIT_RATE_LIMITS: 'OFF' }).rateLimits).toEqual({ off: true });
+    expect(load({ USERKIT_RATE_LIMITS: 'OFF' }).rateLimits).toBe(false);
+  });
+
+  it.each([
+    ['on', true],
+    ['off', false],
+    ['2', 2],
+    ['10.0.0.0/8, ::1', ['10.0.0.0/8', '::1']],
+    ['loopback,192.168.1.7', ['loopback', '192.168.1.7']],
+  ])('reads USERKIT_TRUST_PROXY=%j as core trustProxy %j', (value, expected) => {
+    expect(load({ USERKIT_TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each([
+    ['off', false],
+    ['on', { maxAge: 31_536_000 }],
+    ['max-age=600', { maxAge: 600 }],
+    ['max-age=63072000; includeSubDomains; preload', { maxAge: 63_072_000, includeSubDomains: true, preload: true }],
+  ])('reads USERKIT_HSTS=%j as core hsts %j', (value, expected) => {
+    expect(load({ USERKIT_HSTS: value }).hsts).toEqual(expected);
   });
 
   it.each([
@@ -113,7 +135,10 @@ describe('loadConfig', () => {
     ['USERKIT_REFRESH_TOKEN_TTL', '-1'],
     ['USERKIT_CORS_ORIGINS', 'https://app.example.com/path'],
     ['USERKIT_CORS_ORIGINS', 'app.example.com'],
-    ['USERKIT_TRUST_PROXY', '2'],
+    ['USERKIT_TRUST_PROXY', 'proxy.internal'],
+    ['USERKIT_TRUST_PROXY', '10.0.0.0/33'],
+    ['USERKIT_HSTS', 'max-age=soon'],
+    ['USERKIT_HSTS', 'max-age=600; everywhere'],
     ['USERKIT_RATE_LIMITS', 'login=5/1m'],
     ['USERKIT_RATE_LIMITS', 'login.account=0/1m'],
     ['USERKIT_RATE_LIMITS', 'login.account=5/1w'],
@@ -135,7 +160,7 @@ describe('loadConfig', () => {
   it('names every rate-limit rule of the core', () => {
     const rules = Object.values(defaultRateLimits).reduce((count, bucket) => count + Object.keys(bucket).length, 0);
     expect(rateLimitRuleNames).toHaveLength(rules);
-    for (const name of rateLimitRuleNames) expect(load({ USERKIT_RATE_LIMITS: `${name}=3/1h` }).rateLimits.off).toBe(false);
+    for (const name of rateLimitRuleNames) expect(load({ USERKIT_RATE_LIMITS: `${name}=3/1h` }).rateLimits).not.toBe(false);
   });
 });
 

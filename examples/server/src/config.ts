@@ -5,14 +5,12 @@
  * "Configuration" table lists the same variables, and a test keeps the two in step.
  */
 import { resolve } from 'node:path';
-import { defaultRateLimits, emailSchema, type RateLimitRule, type RateLimits } from '@userkit/core';
+import { createClientAddressResolver, defaultRateLimits, emailSchema, type HstsOptions, type RateLimitRule, type RateLimitSettings, type RateLimits, type TrustProxy } from '@userkit/core';
 import { z } from 'zod';
 
 export const logLevels = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
-/** Rate limits: the core defaults with some rules changed, or none at all. */
-export type RateLimitSetting = { off: true } | { off: false; limits: Partial<RateLimits> };
 
 export interface Config {
   port: number;
@@ -34,8 +32,12 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   /** Validated for CORS, which is future work. */
   corsOrigins: string[];
-  trustProxy: boolean;
-  rateLimits: RateLimitSetting;
+  /** Core's `trustProxy`: off, every hop, a count of hops, or proxy addresses and CIDR ranges. */
+  trustProxy: TrustProxy;
+  /** Core's `rateLimits`: `false` (off), or the defaults with some rules changed. */
+  rateLimits: RateLimitSettings;
+  /** Core's `hsts`: off, or the Strict-Transport-Security to send (HTTPS deployments). */
+  hsts: HstsOptions | false;
   logLevel: LogLevel;
   dataDir: string;
   adminEmail: string;
@@ -111,13 +113,13 @@ export const rateLimitRuleNames: string[] = Object.entries(defaultRateLimits).fl
 );
 
 /**
- * `on` (the defaults), `off`, or rules changed by name: `login.account=5/15m,send-code.address=10/1h`.
- * Today's core has no switch to turn limiting off: `off` is every rule at the largest count.
+ * `on` (the defaults), `off` (core's `rateLimits: false`), or rules changed by name:
+ * `login.account=5/15m,send-code.address=10/1h`.
  */
-const rateLimitSetting = z.string().transform((text, context): RateLimitSetting => {
+const rateLimitSetting = z.string().transform((text, context): RateLimitSettings => {
   const value = text.trim().toLowerCase();
-  if (value === 'on') return { off: false, limits: {} };
-  if (value === 'off') return { off: true };
+  if (value === 'on') return {};
+  if (value === 'off') return false;
   const limits: Record<string, Record<string, RateLimitRule>> = {};
   for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
     const match = /^([a-z-]+)\.([a-z]+)=(\d+)\/(\d+)(ms|s|m|h|d)$/.exec(part);
@@ -131,7 +133,44 @@ const rateLimitSetting = z.string().transform((text, context): RateLimitSetting 
     limits[bucket] ??= { ...defaultRateLimits[bucket] };
     (limits[bucket] as Record<string, RateLimitRule>)[key] = { max: Number(match[3]), windowMs: Number(match[4]) * units[match[5] as keyof typeof units] };
   }
-  return { off: false, limits: limits as Partial<RateLimits> };
+  return limits as Partial<RateLimits>;
+});
+
+/**
+ * `off`, `on` (every hop), a number of proxy hops, or a comma-separated list of proxy addresses,
+ * CIDR ranges and the names loopback, linklocal, uniquelocal: the forms of core's `trustProxy`.
+ */
+const trustProxySetting = z.string().transform((text, context): TrustProxy => {
+  const value = text.trim().toLowerCase();
+  if (truthy.includes(value)) return true;
+  if (falsy.includes(value)) return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const list = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  try {
+    createClientAddressResolver(list); // core's own parser judges each entry
+  } catch {
+    context.addIssue({ code: 'custom', message: 'must be on, off, a number of proxy hops, or proxy addresses and CIDR ranges like 10.0.0.0/8,::1 (also loopback, linklocal, uniquelocal)' });
+    return z.NEVER;
+  }
+  return list;
+});
+
+const yearSeconds = 365 * 86_400;
+/**
+ * `off`, `on` (one year), or the header's own form: `max-age=31536000; includeSubDomains; preload`.
+ */
+const hstsSetting = z.string().transform((text, context): HstsOptions | false => {
+  const value = text.trim();
+  if (falsy.includes(value.toLowerCase())) return false;
+  if (truthy.includes(value.toLowerCase())) return { maxAge: yearSeconds };
+  const parts = value.split(';').map((p) => p.trim().toLowerCase()).filter(Boolean);
+  const maxAge = /^max-age=(\d{1,10})$/.exec(parts[0] ?? '');
+  const rest = parts.slice(1);
+  if (!maxAge || rest.some((p) => p !== 'includesubdomains' && p !== 'preload')) {
+    context.addIssue({ code: 'custom', message: 'must be off, on (one year), or like max-age=31536000; includeSubDomains; preload' });
+    return z.NEVER;
+  }
+  return { maxAge: Number(maxAge[1]), ...(rest.includes('includesubdomains') ? { includeSubDomains: true } : {}), ...(rest.includes('preload') ? { preload: true } : {}) };
 });
 
 const origins = z.string().transform((text, context) => {
@@ -166,8 +205,9 @@ export const configSchema = z.object({
   USERKIT_ACCESS_TOKEN_TTL: duration('s', 's', 60, 86_400, 'a duration from 1m to 1d: seconds, or with a unit (15m, 1h)').default(3600),
   USERKIT_REFRESH_TOKEN_TTL: duration('s', 's', 60, 365 * 86_400, 'a duration from 1m to 365d: seconds, or with a unit (12h, 30d)').default(30 * 86_400),
   USERKIT_CORS_ORIGINS: origins.default([]),
-  USERKIT_TRUST_PROXY: flag.default(false),
-  USERKIT_RATE_LIMITS: rateLimitSetting.default({ off: false, limits: {} }),
+  USERKIT_TRUST_PROXY: trustProxySetting.default(false),
+  USERKIT_RATE_LIMITS: rateLimitSetting.default({}),
+  USERKIT_HSTS: hstsSetting.default(false),
   USERKIT_LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
   USERKIT_DATA_DIR: z.string().default('.data'),
   USERKIT_ADMIN_EMAIL: z
@@ -219,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: c.USERKIT_CORS_ORIGINS,
     trustProxy: c.USERKIT_TRUST_PROXY,
     rateLimits: c.USERKIT_RATE_LIMITS,
+    hsts: c.USERKIT_HSTS,
     logLevel: c.USERKIT_LOG_LEVEL,
     dataDir,
     adminEmail: c.USERKIT_ADMIN_EMAIL,

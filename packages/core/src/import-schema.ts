@@ -2,7 +2,7 @@
  * Schemas and limits of the user import (browser-safe; the parser lives in `user-import.ts`).
  */
 import * as z from 'zod';
-import { bcryptCost, bcryptHashPattern, defaultBcryptCosts, isBcryptHash } from './bcrypt-hash';
+import { bcryptCost, bcryptHashPattern, defaultBcryptCosts, isBcryptHash, type BcryptCostRange } from './bcrypt-hash';
 import { ignoredOnImport, importableShape } from './user-columns';
 import { emailSchema, passwordSchema } from './user-field-schemas';
 import { strict } from './user-schema';
@@ -27,9 +27,11 @@ export type ImportQuery = z.output<typeof importQuerySchema>;
 
 /**
  * One row: the importable columns of the column table, `email` required, with `password` (hashed
- * here) or an existing bcrypt `password_hash`. Who may set which of them is the policy's call.
+ * here) or an existing bcrypt `password_hash` of a cost in `costs` (the import uses the range of
+ * the configured hasher). Who may set which of them is the policy's call.
  */
-export const importRowSchema = z
+export function importRowSchemaFor(costs: BcryptCostRange) {
+  return z
   .strictObject(
     {
       ...importableShape(),
@@ -42,14 +44,18 @@ export const importRowSchema = z
         // (Each check passes what an earlier one already reports, so a row gets one message.)
         .refine((hash) => {
           const cost = bcryptCost(hash);
-          return cost === undefined || (cost >= defaultBcryptCosts.min && cost <= defaultBcryptCosts.max);
-        }, { error: `password_hash must have a bcrypt cost from ${defaultBcryptCosts.min} to ${defaultBcryptCosts.max}` })
+          return cost === undefined || (cost >= costs.min && cost <= costs.max);
+        }, { error: `password_hash must have a bcrypt cost from ${costs.min} to ${costs.max}` })
         .refine((hash) => bcryptCost(hash) === undefined || isBcryptHash(hash, anyCost), { error: 'password_hash is not a bcrypt hash: its salt or digest is malformed' })
         .optional(),
     },
     strict,
   )
   .refine((row) => !(row.password !== undefined && row.password_hash !== undefined), { error: 'Give password or password_hash, not both', path: ['password'] });
+}
+
+/** An import row with the default cost range (10 to 16); see {@link importRowSchemaFor}. */
+export const importRowSchema = importRowSchemaFor(defaultBcryptCosts);
 export type ImportRow = z.output<typeof importRowSchema>;
 
 /** The answer of an import. */

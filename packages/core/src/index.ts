@@ -125,6 +125,8 @@ export { assertJson, defaultBodyLimit, isJsonContentType, parseJson, readBody } 
 export type { BodySource } from './body-reader';
 export { createUserkitHandler, problemResponse } from './request-handler';
 export type { CoreRequest, CoreResponse, FetchContext, UserkitHandler, UserkitHandlerOptions } from './request-handler';
+export { securityHeaders } from './security-headers';
+export type { HstsOptions } from './security-headers';
 export { createOpenApiDocument } from './openapi-document';
 export { operations } from './operations';
 export type { Operation, OperationContext, OperationResult, OperationRun } from './operations';
@@ -157,7 +159,7 @@ export type {
 export { csvCell, csvLine, exportColumns, exportContentTypes, exportFormats, exportQuerySchema, formatExport } from './user-export';
 export type { ExportFormat, ExportQuery, ExportQueryInput } from './user-export';
 export { toFetchBody, toFetchResponse } from './response-body';
-export { defaultImportLimits, exportOnlyColumns, importContentTypes, importQuerySchema, importResultSchema, importRowSchema } from './import-schema';
+export { defaultImportLimits, exportOnlyColumns, importContentTypes, importQuerySchema, importResultSchema, importRowSchema, importRowSchemaFor } from './import-schema';
 export type { ImportContentType, ImportLimits, ImportQuery, ImportQueryInput, ImportResult, ImportRow } from './import-schema';
 export { parseImport } from './user-import';
 export type { RawRow } from './user-import';

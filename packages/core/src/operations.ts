@@ -11,6 +11,8 @@ import type { PageQueryInput } from './ledger-schema';
 import type { ListUsersQueryInput } from './list-query-schema';
 import type { ExportQueryInput } from './user-export';
 import type { ImportLimits, ImportQueryInput } from './import-schema';
+import { resendVerificationSchema } from './user-schema';
+import { parseInput } from './validation';
 
 /** What an operation gets. */
 export interface OperationContext {
@@ -27,6 +29,8 @@ export interface OperationContext {
   importLimits: Partial<ImportLimits>;
   openapi(): unknown;
   ready(): Promise<Record<string, string>>;
+  /** Runs work on after the answer is sent; its failure goes to the handler's `onError`. */
+  background(work: Promise<unknown>): void;
   /** The user of the path's id when authentication loaded it with the caller (null: missing); see {@link Operation.loadsTarget}. */
   target?: UserRecord | null | undefined;
 }
@@ -71,8 +75,11 @@ export const operations: Record<RouteName, Operation> = {
     return { body: { ...(await tokens.issue({ id: user.id, token_version })), user } };
   }),
   verifyEmail: op(async ({ service, body }) => ({ body: { user: await service.verifyEmail(body as never) } })),
-  resendVerification: op(async ({ service, body }) => {
-    await service.resendVerification(body as never);
+  resendVerification: op(async ({ service, body, background }) => {
+    // Answered before the work (a lookup, a write and a mail for pending accounts only), so how
+    // long the answer takes does not tell pending accounts from unknown ones (docs/decisions.md, "Hardening").
+    const input = parseInput(resendVerificationSchema, body);
+    background(service.resendVerification(input));
     return { body: { status: 'accepted', detail: 'If the address has an unverified account, a new code is on its way' } };
   }),
   me: op(async (ctx) => ({ body: toPublicUser(signedIn(ctx)) })),

@@ -44,6 +44,18 @@ export class PasswordPolicy {
   }
 
   /**
+   * The normalised form of a password offered to sign in (login, `current_password`), or undefined
+   * when no stored password can be it: over {@link maxPasswordBytes} bytes after NFKC. bcrypt reads
+   * only the first 72 bytes, so checking a longer candidate would accept any suffix of a 72-byte
+   * password; callers treat undefined as a wrong password (and still spend the hash, for timing).
+   */
+  candidate(password: string): string | undefined {
+    if (password.length > maxPasswordBytes * 4) return undefined;
+    const normalised = this.normalize(password);
+    return utf8.encode(normalised).length > maxPasswordBytes ? undefined : normalised;
+  }
+
+  /**
    * Returns the normalised password, or throws WEAK_PASSWORD with a message saying which rule failed.
    * The byte length is checked on the raw string first, so an oversized input costs nothing more.
    */

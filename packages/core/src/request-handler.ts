@@ -19,6 +19,7 @@ import { problemContentType, toProblem } from './problem';
 import { RateLimiter } from './rate-limiter';
 import { toFetchResponse } from './response-body';
 import { createRouter } from './router';
+import { securityHeaders, withSecurityHeaders, type HstsOptions } from './security-headers';
 import { MemoryRateLimitStore, type RateLimitSettings, type RateLimitStore } from './rate-limit-store';
 import { createClientAddressResolver, type TrustProxy } from './client-address';
 import type { UserService } from './user-service';
@@ -74,6 +75,8 @@ export interface UserkitHandlerOptions {
   onError?: (error: unknown) => void;
   /** Public URL of the API for the OpenAPI `servers` entry. Default: `basePath`. */
   publicUrl?: string;
+  /** Send `Strict-Transport-Security` (only when the API is served over HTTPS). Default: off. */
+  hsts?: HstsOptions | false;
 }
 
 /** What the Fetch face takes besides the request. */
@@ -182,7 +185,14 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
     return { database: 'ok' };
   };
 
+  const security = securityHeaders(options.hsts);
+  /** Every answer leaves through here: the one place the security headers are added. */
   async function handle(request: CoreRequest): Promise<CoreResponse | undefined> {
+    const response = await respond(request);
+    return response && withSecurityHeaders(response, security);
+  }
+
+  async function respond(request: CoreRequest): Promise<CoreResponse | undefined> {
     const url = parseTarget(request.url);
     if (!url) {
       // `OPTIONS *` asks about the server as a whole: well-formed, and the host app's to answer.
@@ -241,6 +251,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         openapi: document,
         ready,
         target,
+        background: (work) => void work.catch(onError),
       };
       const result = route.rateLimit
         ? await limiter.run(route.rateLimit, { email: emailOf(body), address: clientAddress(request) }, () => route.run(context))
@@ -269,7 +280,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
     });
     if (response) return toFetchResponse(response);
     if (context.next) return context.next();
-    return toFetchResponse(problemResponse(new UserkitError('NOT_FOUND', { detail: `No route ${request.method} ${new URL(request.url).pathname}` })));
+    return toFetchResponse(withSecurityHeaders(problemResponse(new UserkitError('NOT_FOUND', { detail: `No route ${request.method} ${new URL(request.url).pathname}` })), security));
   }
 
   return { handle, fetch, basePath };

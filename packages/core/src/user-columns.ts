@@ -171,8 +171,12 @@ export const secretColumns = where((spec) => spec.secret === true);
 export const exportedColumns = where((spec) => spec.exported === true) as PublicColumn[];
 /** The fields an import row may carry (besides its credentials, `password` or `password_hash`). */
 export const importableColumns = where((spec) => spec.importable === true);
-/** Public columns an import ignores: an export writes them, the system sets them. */
-export const ignoredOnImport = publicColumns.filter((name) => !importableColumns.includes(name));
+/**
+ * Public columns an import ignores, by name: an export writes them, the system sets them (`id`,
+ * `is_authenticated`, `created_at`, `updated_at`, `last_login`, `version`). `credits` is not among
+ * them: an import sets the balance through the ledger (docs/decisions.md, "Import columns").
+ */
+export const ignoredOnImport = publicColumns.filter((name) => !importableColumns.includes(name) && userColumns[name].group !== 'credits');
 /** The columns a repository `insert` takes from its input (the others start at `initial`). */
 export const insertableColumns = where((spec) => spec.insert !== 'fixed') as InsertableColumn[];
 /** The columns a repository `update` may change. */

@@ -145,11 +145,17 @@ export function importContentType(header: string | undefined): ImportContentType
   throw new UserkitError('UNSUPPORTED_MEDIA_TYPE', { detail: 'Send the import as text/csv or application/x-ndjson' });
 }
 
-/** Row errors as one VALIDATION_ERROR (the first `maxErrors`). */
-export function importRejected(errors: FieldError[], maxErrors: number): UserkitError {
-  const rows = new Set(errors.map((e) => e.row)).size;
+/**
+ * Row errors as one VALIDATION_ERROR (the first `maxErrors`). `totals` counts every bad row and
+ * error, also those past the list, so the detail tells how many there are in all.
+ */
+export function importRejected(errors: FieldError[], maxErrors: number, totals?: { rows: number; errors: number }): UserkitError {
+  const rows = totals?.rows ?? new Set(errors.map((e) => e.row)).size;
+  const count = totals?.errors ?? errors.length;
+  const listed = Math.min(errors.length, maxErrors);
+  const more = count > listed ? ` ${count} errors in all; the first ${listed} are listed.` : '';
   return new UserkitError('VALIDATION_ERROR', {
-    detail: `The import was rejected: ${rows} row${rows === 1 ? '' : 's'} with errors. Nothing was changed.`,
+    detail: `The import was rejected: ${rows} row${rows === 1 ? '' : 's'} with errors.${more} Nothing was changed.`,
     errors: errors.slice(0, maxErrors),
   });
 }

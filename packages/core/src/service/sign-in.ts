@@ -3,7 +3,6 @@
  * Everything here runs without a signed-in actor.
  */
 import { UserkitError } from '../errors';
-import { maxPasswordBytes } from '../password-policy';
 import { toPublicUser, type UserPatch } from '../user-record';
 import {
   loginSchema,
@@ -58,7 +57,7 @@ export class SignInFlows {
   async authenticate(input: LoginInput): Promise<AuthenticatedUser> {
     const ctx = this.#ctx;
     const { email, password } = parseInput(loginSchema, input);
-    const candidate = password.length > maxPasswordBytes * 4 ? undefined : ctx.passwordPolicy.normalize(password);
+    const candidate = ctx.passwordPolicy.candidate(password);
     const user = await ctx.repository.findByEmail(email);
     if (!user || candidate === undefined) {
       await ctx.hasher.verify(candidate ?? '', await ctx.dummyHash());

@@ -5,7 +5,6 @@
  */
 import { UserkitError } from '../errors';
 import { listUsersQuerySchema, type ListUsersQueryInput, type UserPage } from '../list-query-schema';
-import { maxPasswordBytes } from '../password-policy';
 import { assertAllowed, authorize, authorizeCollection, relationOf } from '../role-policy';
 import { toPublicUser, type UserRecord } from '../user-record';
 import {
@@ -123,8 +122,9 @@ export class UserAdmin {
     if (decision.passwordMode === 'with-current') {
       const body = parseInput(selfPasswordChangeSchema, input);
       newPassword = ctx.passwordPolicy.check(body.new_password, target.email, 'new_password');
-      const current = body.current_password.length > maxPasswordBytes * 4 ? '' : ctx.passwordPolicy.normalize(body.current_password);
-      if (!(await ctx.hasher.verify(current, target.password_hash))) {
+      // Over 72 bytes is simply wrong (bcrypt would compare its prefix); the hash still runs.
+      const current = ctx.passwordPolicy.candidate(body.current_password);
+      if (!(await ctx.hasher.verify(current ?? '', target.password_hash)) || current === undefined) {
         throw new UserkitError('INVALID_CURRENT_PASSWORD', { detail: 'The current password is wrong' });
       }
     } else {

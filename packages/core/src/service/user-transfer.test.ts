@@ -3,6 +3,8 @@
  * the change path of `user-change.ts`).
  */
 import { describe, expect, it } from 'vitest';
+import bcrypt from 'bcryptjs';
+import { BcryptPasswordHasher } from '../bcrypt-password-hasher';
 import { createHarness, errorOf, fakeHash } from '../../test/fixtures';
 
 /** An NDJSON body as the handler streams it in. */
@@ -77,5 +79,24 @@ describe('importUsers with on_conflict=update: the rules of update()', () => {
     const error = await errorOf(h.service.importUsers(root, ndjson({ email: 'root@x.com', is_super_admin: false }), ndjsonType, { on_conflict: 'update' }));
     expect(error.code).toBe('LAST_SUPER_ADMIN');
     expect(await h.record(root.id)).toEqual(root);
+  });
+});
+
+describe('importUsers: password_hash costs follow the configured hasher', () => {
+  const legacy = bcrypt.hashSync('a legacy passphrase', 10);
+  const withCost = (cost: number) => legacy.replace('$10$', `$${cost}$`);
+
+  it('a hasher accepting cost 18 takes an imported cost-18 hash; the default range still stops at 16', async () => {
+    const lenient = createHarness({ hasher: new BcryptPasswordHasher({ cost: 10, maxCost: 18 }) });
+    const root = await lenient.seedSuperAdmin();
+    const result = await lenient.service.importUsers(root, ndjson({ email: 'eighteen@x.com', password_hash: withCost(18) }), ndjsonType);
+    expect(result).toMatchObject({ created: 1 });
+    const refused = await errorOf(lenient.service.importUsers(root, ndjson({ email: 'nineteen@x.com', password_hash: withCost(19) }), ndjsonType));
+    expect(refused.errors?.[0]?.message).toMatch(/cost from 10 to 18/);
+
+    const strict = createHarness();
+    const admin = await strict.seedSuperAdmin();
+    const byDefault = await errorOf(strict.service.importUsers(admin, ndjson({ email: 'eighteen@x.com', password_hash: withCost(18) }), ndjsonType));
+    expect(byDefault.errors?.[0]?.message).toMatch(/cost from 10 to 16/);
   });
 });
