@@ -46,10 +46,12 @@ describe.each(packages.map((p) => p.manifest.name as string))('%s from its tarba
 });
 
 describe('the userkit bin of @userkit/cli from its tarball', () => {
-  const userkit = (...args: string[]) => run('npx', ['--no', 'userkit', ...args], project);
+  // `--no`: never install a package of that name from the registry, should the bin be missing.
+  const userkit = (...args: string[]) => run('npx', ['--no', '--', 'userkit', ...args], project);
   const { version } = JSON.parse(readFileSync(join(root, 'packages', 'cli', 'package.json'), 'utf8')) as { version: string };
 
   it('prints the version', () => {
+    expect(existsSync(join(project, 'node_modules', '.bin', 'userkit'))).toBe(true);
     expect(userkit('--version').trim()).toBe(`userkit ${version} (@userkit/cli)`);
   });
 

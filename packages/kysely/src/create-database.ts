@@ -1,7 +1,7 @@
 /**
  * Opens the userkit database: PostgreSQL through `pg` (a URL or the app's pool), embedded
- * PostgreSQL through PGlite, or the app's own Kysely instance. `pg`, PGlite and its Kysely dialect
- * are optional peer dependencies, loaded here only by the option that needs them.
+ * PostgreSQL through PGlite, or the app's own Kysely instance. `pg` and PGlite are optional peer
+ * dependencies, loaded here only by the option that needs them.
  */
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type Dialect } from 'kysely';
@@ -11,6 +11,7 @@ import { KyselyUserRepository } from './kysely-user-repository';
 import { mapDatabaseError } from './map-database-error';
 import { migrateToLatest, pendingMigrations } from './migrator';
 import { importOptionalPeer } from './optional-peer';
+import { PGliteDialect } from './pglite-dialect';
 import { userkitPool } from './userkit-pool';
 
 /** Where the data lives: one of a URL, a `pg` pool, a Kysely instance, or PGlite. */
@@ -48,7 +49,7 @@ export type CreateDatabaseOptions =
       /**
        * Embedded PostgreSQL: stored in `dataDir` (created when missing), in memory without one,
        * or an existing instance, which `close()` then closes. Instances made here load `pg_trgm`.
-       * Needs `@electric-sql/pglite` and `kysely-pglite-dialect` installed.
+       * Needs `@electric-sql/pglite` installed (for `dataDir`; an instance brings its own).
        */
       pglite: { dataDir?: string } | { instance: PGlite };
     };
@@ -116,17 +117,14 @@ async function connect(options: CreateDatabaseOptions): Promise<Connection> {
       },
     };
   }
-  const feature = 'createDatabase({ pglite })';
-  const pglitePackages = ['@electric-sql/pglite', 'kysely-pglite-dialect'];
-  const { PGliteDialect } = await importOptionalPeer(() => import('kysely-pglite-dialect'), feature, pglitePackages);
   let instance: PGlite;
   if ('instance' in options.pglite) {
     instance = options.pglite.instance;
   } else {
     const [{ PGlite }, { pg_trgm }] = await importOptionalPeer(
       () => Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')]),
-      feature,
-      pglitePackages,
+      'createDatabase({ pglite })',
+      ['@electric-sql/pglite'],
     );
     instance = await PGlite.create({ dataDir: options.pglite.dataDir, extensions: { pg_trgm } });
   }
