@@ -44,7 +44,10 @@ const common: Options = {
   splitting: false,
   treeshake: true,
   dts: true,
-  tsconfig: join(cwd, '../../tsconfig.base.json'),
+  // Not tsconfig.base.json: without `include` it takes every .d.ts under the repository, and the
+  // declaration build then loaded the packages' own dist/*.d.ts, so a second build failed with
+  // "Error parsing: packages/core/src/contract-entry.ts" once packages/*/dist existed.
+  tsconfig: join(cwd, '../../tsconfig.build.json'),
 };
 
 export default defineConfig([

@@ -24,6 +24,7 @@ function project(name: string, extra: TestProjectInlineConfiguration['test'] = {
 export default [
   project('core'),
   project('kysely', { testTimeout: 30_000, hookTimeout: 60_000 }),
+  project('cli', { testTimeout: 30_000, hookTimeout: 60_000 }),
   project('client'),
   project('mock'),
   project('redis'),

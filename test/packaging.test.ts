@@ -1,13 +1,14 @@
 /**
  * Packs every package with `npm pack`, installs the tarballs into a fresh project outside the
- * repository and imports each one as ESM and as CJS. Needs `npm run build` first.
+ * repository and imports each one as ESM and as CJS; runs the `userkit` bin of @userkit/cli there.
+ * Needs `npm run build` first.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workspacePackages } from '../scripts/workspace-packages.mjs';
+import { root, workspacePackages } from '../scripts/workspace-packages.mjs';
 
 const packages = workspacePackages();
 const project = mkdtempSync(join(tmpdir(), 'userkit-pack-'));
@@ -41,5 +42,22 @@ describe.each(packages.map((p) => p.manifest.name as string))('%s from its tarba
     const dir = join(project, 'node_modules', ...name.split('/'));
     const listing = run('find', [dir, '-name', '*.test.*'], project).trim();
     expect(listing).toBe('');
+  });
+});
+
+describe('the userkit bin of @userkit/cli from its tarball', () => {
+  // `--no`: never install a package of that name from the registry, should the bin be missing.
+  const userkit = (...args: string[]) => run('npx', ['--no', '--', 'userkit', ...args], project);
+  const { version } = JSON.parse(readFileSync(join(root, 'packages', 'cli', 'package.json'), 'utf8')) as { version: string };
+
+  it('prints the version', () => {
+    expect(existsSync(join(project, 'node_modules', '.bin', 'userkit'))).toBe(true);
+    expect(userkit('--version').trim()).toBe(`userkit ${version} (@userkit/cli)`);
+  });
+
+  it('migrates a PGlite database, loading the optional peers of @userkit/kysely', () => {
+    const dataDir = join(project, 'data');
+    expect(userkit('migrate', '--data-dir', dataDir)).toContain('Applied 3 migrations');
+    expect(JSON.parse(userkit('stats', '--data-dir', dataDir))).toMatchObject({ total: 0 });
   });
 });

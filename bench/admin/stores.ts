@@ -12,9 +12,8 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, type CompiledQuery, type Dialect } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
-import { createDatabase, KyselyUserRepository, type Database, type UserkitDatabase } from '@userkit/kysely';
+import { createDatabase, KyselyUserRepository, PGliteDialect, type Database, type UserkitDatabase } from '@userkit/kysely';
 
 export type StoreKind = 'postgres' | 'pglite';
 

@@ -1,22 +1,24 @@
 /**
- * Opens the userkit database: PostgreSQL through `pg`, or embedded PostgreSQL through PGlite.
+ * Opens the userkit database: PostgreSQL through `pg` (a URL or the app's pool), embedded
+ * PostgreSQL through PGlite, or the app's own Kysely instance. `pg` and PGlite are optional peer
+ * dependencies, loaded here only by the option that needs them.
  */
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { Kysely, PostgresDialect, type Dialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
-import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, type Dialect } from 'kysely';
+import type pg from 'pg';
 import type { Database } from './database';
 import { KyselyUserRepository } from './kysely-user-repository';
 import { mapDatabaseError } from './map-database-error';
-import { hotStatementName } from './prepared-statements';
 import { migrateToLatest, pendingMigrations } from './migrator';
 import { lockPgliteDirectory } from './pglite-lock';
+import { importOptionalPeer } from './optional-peer';
+import { PGliteDialect } from './pglite-dialect';
+import { userkitPool } from './userkit-pool';
 
-/** Where the data lives. */
+/** Where the data lives: one of a URL, a `pg` pool, a Kysely instance, or PGlite. */
 export type CreateDatabaseOptions =
   | {
-      /** A PostgreSQL connection URL, e.g. `process.env.DATABASE_URL`. */
+      /** A PostgreSQL connection URL, e.g. `process.env.DATABASE_URL`. Needs `pg` installed. */
       url: string;
       /** Extra `pg.Pool` settings (pool size, TLS, timeouts). */
       pool?: Omit<pg.PoolConfig, 'connectionString' | 'types'>;
@@ -28,8 +30,27 @@ export type CreateDatabaseOptions =
     }
   | {
       /**
+       * The app's own `pg.Pool`, shared with its other queries. userkit's queries parse int8 as
+       * numbers whatever the pool's settings; `close()` leaves the pool open (the app ends it).
+       */
+      pgPool: pg.Pool;
+      /** As for `url`: the per-request lookups as named prepared statements (default true). */
+      preparedStatements?: boolean;
+    }
+  | {
+      /**
+       * The app's own Kysely instance (any PostgreSQL dialect), used as it is: no prepared
+       * statements, and `close()` leaves it open (the app destroys it).
+       */
+      kysely: Kysely<Database>;
+      /** Which database the instance talks to, reported as `kind` (default `'postgres'`). */
+      kind?: UserkitDatabase['kind'];
+    }
+  | {
+      /**
        * Embedded PostgreSQL: stored in `dataDir` (created when missing), in memory without one,
        * or an existing instance, which `close()` then closes. Instances made here load `pg_trgm`.
+       * Needs `@electric-sql/pglite` installed (for `dataDir`; an instance brings its own).
        */
       pglite: { dataDir?: string } | { instance: PGlite };
     };
@@ -48,50 +69,41 @@ export interface UserkitDatabase {
    * (SERVICE_UNAVAILABLE when the database does not answer). Made for readiness checks.
    */
   checkMigrations(): Promise<void>;
-  /** Closes the pool or the PGlite instance. */
+  /** Closes what `createDatabase` opened: its pool, its PGlite instance, or a given instance. */
   close(): Promise<void>;
 }
 
-/** `pg` parses int8 (ids of the log tables, `count(*)`) as numbers on this pool only. */
-const types: pg.CustomTypesConfig = {
-  getTypeParser: (id, format) => (id === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(id, format)),
-};
-
 interface Connection {
-  dialect: Dialect;
+  db: Kysely<Database>;
   kind: UserkitDatabase['kind'];
   /** Ends the pool or instance also when Kysely never used (so never destroys) it. */
   release(): Promise<void>;
 }
 
-/**
- * The pg pool as Kysely sees it, running the hot statements ({@link hotStatementName}) as named
- * prepared statements; every other statement, and cursors, pass through unchanged.
- */
-function preparingPool(pool: pg.Pool): PostgresPool {
-  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
-  const wrap = (client: pg.PoolClient): PostgresPoolClient => ({
-    query: ((sql: unknown, parameters?: readonly unknown[]): unknown => {
-      if (typeof sql !== 'string') return client.query(sql as never);
-      const name = hotStatementName(sql);
-      return name ? client.query({ name, text: sql, values: parameters as unknown[] }) : client.query(sql, parameters as unknown[]);
-    }) as PostgresPoolClient['query'],
-    release: (destroy?: boolean) => client.release(destroy),
-  });
+const loadPg = (feature: string) => importOptionalPeer(() => import('pg'), feature, ['pg']).then((module) => module.default);
+
+/** `pg` parses int8 (ids of the log tables, `count(*)`) as numbers for userkit's queries only. */
+function int8AsNumber(pgModule: typeof pg): pg.CustomTypesConfig {
   return {
-    connect: async () => {
-      const client = await pool.connect();
-      let wrapper = wrappers.get(client);
-      if (!wrapper) wrappers.set(client, (wrapper = wrap(client)));
-      return wrapper;
-    },
-    end: () => pool.end(),
+    getTypeParser: ((id: number, format?: 'text' | 'binary') =>
+      id === pgModule.types.builtins.INT8 ? Number : pgModule.types.getTypeParser(id, format)) as pg.CustomTypesConfig['getTypeParser'],
   };
 }
 
+const kyselyOver = (dialect: Dialect) => new Kysely<Database>({ dialect });
+
 async function connect(options: CreateDatabaseOptions): Promise<Connection> {
+  if ('kysely' in options) {
+    return { db: options.kysely, kind: options.kind ?? 'postgres', release: async () => {} };
+  }
+  if ('pgPool' in options) {
+    const pgModule = await loadPg('createDatabase({ pgPool })');
+    const pool = userkitPool(options.pgPool, { prepared: options.preparedStatements !== false, types: int8AsNumber(pgModule), owned: false });
+    return { db: kyselyOver(new PostgresDialect({ pool })), kind: 'postgres', release: async () => {} };
+  }
   if ('url' in options) {
-    const pool = new pg.Pool({ connectionTimeoutMillis: 10_000, ...options.pool, connectionString: options.url, types });
+    const pgModule = await loadPg('createDatabase({ url })');
+    const pool = new pgModule.Pool({ connectionTimeoutMillis: 10_000, ...options.pool, connectionString: options.url, types: int8AsNumber(pgModule) });
     // An idle client losing its server must not crash the process; the next query reports it.
     pool.on('error', () => {});
     // A client's connection can also die while it is lent out (mid-query or mid-transaction),
@@ -99,7 +111,7 @@ async function connect(options: CreateDatabaseOptions): Promise<Connection> {
     // unhandled and end the process. The failing query still rejects (→ SERVICE_UNAVAILABLE).
     pool.on('connect', (client) => client.on('error', () => {}));
     return {
-      dialect: new PostgresDialect({ pool: options.preparedStatements === false ? pool : preparingPool(pool) }),
+      db: kyselyOver(new PostgresDialect({ pool: userkitPool(pool, { prepared: options.preparedStatements !== false }) })),
       kind: 'postgres',
       release: async () => {
         if (!pool.ended) await pool.end();
@@ -108,12 +120,24 @@ async function connect(options: CreateDatabaseOptions): Promise<Connection> {
   }
   // One process per data directory (see pglite-lock.ts): a second opener fails here, at once.
   const lock = 'dataDir' in options.pglite && options.pglite.dataDir ? lockPgliteDirectory(options.pglite.dataDir) : undefined;
-  const instance = 'instance' in options.pglite ? options.pglite.instance : await PGlite.create({ dataDir: options.pglite.dataDir, extensions: { pg_trgm } }).catch((error: unknown) => {
-    lock?.release();
-    throw error;
-  });
+  let instance: PGlite;
+  if ('instance' in options.pglite) {
+    instance = options.pglite.instance;
+  } else {
+    try {
+      const [{ PGlite }, { pg_trgm }] = await importOptionalPeer(
+        () => Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')]),
+        'createDatabase({ pglite })',
+        ['@electric-sql/pglite'],
+      );
+      instance = await PGlite.create({ dataDir: options.pglite.dataDir, extensions: { pg_trgm } });
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
+  }
   return {
-    dialect: new PGliteDialect(instance),
+    db: kyselyOver(new PGliteDialect(instance)),
     kind: 'pglite',
     release: async () => {
       try {
@@ -133,6 +157,7 @@ async function connect(options: CreateDatabaseOptions): Promise<Connection> {
  * const database = await createDatabase(
  *   process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { pglite: { dataDir: './.data/pglite' } },
  * );
+ * // or over what the app already has: createDatabase({ pgPool: pool }), createDatabase({ kysely: db })
  * await database.migrate();
  * const service = new UserService({ repository: database.repository, mailer });
  * // on shutdown:
@@ -140,8 +165,9 @@ async function connect(options: CreateDatabaseOptions): Promise<Connection> {
  * ```
  */
 export async function createDatabase(options: CreateDatabaseOptions): Promise<UserkitDatabase> {
-  const { dialect, kind, release } = await connect(options);
-  const db = new Kysely<Database>({ dialect });
+  const { db, kind, release } = await connect(options);
+  // An app's Kysely is the app's to destroy; everything else was opened here.
+  const owned = !('kysely' in options);
   return {
     db,
     repository: new KyselyUserRepository(db),
@@ -154,7 +180,7 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Us
       if (pending.length > 0) throw new Error(`userkit: migrations not applied: ${pending.join(', ')}`);
     },
     async close() {
-      await db.destroy();
+      if (owned) await db.destroy();
       await release();
     },
   };

@@ -3,6 +3,7 @@
  * second) when stderr is a terminal, otherwise nothing until one final summary line, so logs and
  * CI output stay clean.
  */
+import { formatBytes, formatCount } from './format';
 
 /** Where progress goes: stderr, or a stand-in in tests. */
 export interface ProgressStream {
@@ -31,31 +32,6 @@ export interface ProgressOptions {
 }
 
 const erase = '\r\x1b[K';
-
-/** Bytes for people: `812 B`, `12.4 KiB`, `3.1 MiB`. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
-
-/** `1,234`. */
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-/** Seconds for people: `0.4 s`, `12 s`, `3 min 4 s`. */
-export function formatDuration(ms: number): string {
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  const seconds = Math.round(ms / 1000);
-  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
-}
 
 /**
  * A progress bar on a stream.
@@ -139,46 +115,5 @@ export class Progress {
   finish(summary: string): void {
     this.clear();
     this.#stream.write(`${summary}\n`);
-  }
-}
-
-/**
- * Counts the data rows of CSV or NDJSON as bytes stream past, for the progress of an import:
- * non-blank lines (for CSV outside quoted cells, less the header line).
- */
-export class RowCounter {
-  readonly #csv: boolean;
-  #lines = 0;
-  #inQuotes = false;
-  #content = false;
-
-  constructor(format: 'csv' | 'ndjson') {
-    this.#csv = format === 'csv';
-  }
-
-  /** Takes bytes as read, or text as written (the bytes that matter are ASCII either way). */
-  feed(chunk: Uint8Array | string): void {
-    const text = typeof chunk === 'string';
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = text ? chunk.charCodeAt(i) : chunk[i];
-      if (this.#csv && byte === 0x22) {
-        // `""` inside a quoted cell toggles twice: still inside.
-        this.#inQuotes = !this.#inQuotes;
-        this.#content = true;
-      } else if (byte === 0x0a) {
-        if (!this.#inQuotes && this.#content) {
-          this.#lines++;
-          this.#content = false;
-        }
-      } else if (byte !== 0x0d && byte !== 0x20 && byte !== 0x09) {
-        this.#content = true;
-      }
-    }
-  }
-
-  /** Data rows so far (a last line without a newline counts). */
-  get rows(): number {
-    const lines = this.#lines + (this.#content ? 1 : 0);
-    return this.#csv ? Math.max(0, lines - 1) : lines;
   }
 }

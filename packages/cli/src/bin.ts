@@ -4,7 +4,7 @@
  * code. Ctrl-C (or SIGTERM) closes the database first, so PGlite's data directory is left clean;
  * a second Ctrl-C exits at once.
  */
-import { run } from './main';
+import { run } from './run';
 
 const controller = new AbortController();
 const interrupt = () => {

@@ -1,0 +1,3 @@
+export { run } from './run';
+export { exitCodes } from './cli-exit';
+export type { CliIo } from './cli-io';
