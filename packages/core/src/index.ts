@@ -161,3 +161,5 @@ export { defaultImportLimits, exportOnlyColumns, importContentTypes, importQuery
 export type { ImportContentType, ImportLimits, ImportQuery, ImportQueryInput, ImportResult, ImportRow } from './import-schema';
 export { parseImport } from './user-import';
 export type { RawRow } from './user-import';
+export { UserEvents, reportEventError } from './user-events';
+export type { EventActorId, EventErrorHandler, SignInFailure, UserEventHandler, UserEventMap, UserEventName } from './user-events';

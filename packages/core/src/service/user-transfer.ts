@@ -8,7 +8,7 @@ import { defaultImportLimits, importQuerySchema, importRowSchema, type ImportLim
 import { assertAllowed, authorizeCollection, authorizeFields } from '../role-policy';
 import { exportContentTypes, exportQuerySchema, formatExport, type ExportFormat, type ExportQueryInput } from '../user-export';
 import { importContentType, importRejected, parseImport } from '../user-import';
-import type { UserRecord } from '../user-record';
+import { toPublicUser, type UserRecord } from '../user-record';
 import type { NewActivityRecord } from '../user-repository';
 import type { UserChangeFields } from '../user-schema';
 import { fieldErrorsOf, parseInput } from '../validation';
@@ -164,12 +164,15 @@ export class UserTransfer {
       const plan = await planUserChange(undefined, { ...write, data: { ...fieldsOf(data), email: data.email }, passwordHash: hashes[i] ?? data.password_hash });
       if (plan.kind === 'create') createPlans.push(plan);
     }
+    const createdUsers: UserRecord[] = [];
+    const updatedUsers: { user: UserRecord; changes: string[] }[] = [];
     await ctx.repository.transaction(async (tx) => {
       if (updates.length > 0) await tx.activeSuperAdminIds({ lock: true }); // lock order: see guardLastSuperAdmin
       for (let i = 0; i < createPlans.length; i += batchRows) {
         const created = await tx.insertMany(createPlans.slice(i, i + batchRows).map((plan) => plan.values));
         const activity: NewActivityRecord[] = created.map((user) => ({ user_id: user.id, actor_id: actor.id, action: 'imported', changes: null, created_at: now }));
         await tx.appendActivities(activity);
+        createdUsers.push(...created);
       }
       for (const [i, { data, target }] of updates.entries()) {
         // Re-read under lock: the row may have changed since the checks (a login, an edit); the
@@ -179,9 +182,12 @@ export class UserTransfer {
         const fields = fieldsOf(data);
         assertAllowed(authorizeFields(actor, current, Object.keys(fields), fields.user_type ?? current.user_type));
         const plan = await planUserChange(current, { ...write, data: fields, passwordHash: hashes[creates.length + i] ?? data.password_hash });
-        await applyUserChange(tx, plan, { actorId: actor.id, action: 'imported', expectedVersion: current.version });
+        const updated = await applyUserChange(tx, plan, { actorId: actor.id, action: 'imported', expectedVersion: current.version });
+        if (plan.kind === 'update' && updated !== plan.before) updatedUsers.push({ user: updated, changes: Object.keys(plan.changes) });
       }
     });
+    for (const user of createdUsers) ctx.emit('user.created', { user: toPublicUser(user), actorId: actor.id, via: 'import' });
+    for (const { user, changes } of updatedUsers) ctx.emit('user.updated', { user: toPublicUser(user), actorId: actor.id, changes, via: 'import' });
     return result;
   }
 
