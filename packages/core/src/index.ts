@@ -163,3 +163,5 @@ export { parseImport } from './user-import';
 export type { RawRow } from './user-import';
 export { UserEvents, reportEventError } from './user-events';
 export type { EventActorId, EventErrorHandler, SignInFailure, UserEventHandler, UserEventMap, UserEventName } from './user-events';
+export { corsAllowedHeaders, corsExposedHeaders, createCorsPolicy } from './cors-policy';
+export type { CorsOptions, CorsPolicy } from './cors-policy';

@@ -8,6 +8,7 @@
 import { BearerAuthenticator, type Authenticator } from './authenticator';
 import { assertJson, clientChunks, defaultBodyLimit, parseJson, readBody, type BodySource } from './body-reader';
 import { contract, type RouteName, type RouteSpec } from './contract';
+import { createCorsPolicy, type CorsOptions } from './cors-policy';
 import { UserkitError, errorStatus, isUserkitError } from './errors';
 import { userEtag } from './etag';
 import type { JwtTokens } from './jwt-tokens';
@@ -74,6 +75,8 @@ export interface UserkitHandlerOptions {
   onError?: (error: unknown) => void;
   /** Public URL of the API for the OpenAPI `servers` entry. Default: `basePath`. */
   publicUrl?: string;
+  /** Browser origins allowed to call the API (docs/api.md, "CORS"). Default: none (no CORS headers). */
+  cors?: CorsOptions;
 }
 
 /** What the Fetch face takes besides the request. */
@@ -165,6 +168,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
     );
   const limiter = new RateLimiter(options.rateLimitStore ?? new MemoryRateLimitStore(), options.rateLimits);
   const clientAddress = createClientAddressResolver(options.trustProxy);
+  const cors = options.cors && createCorsPolicy(options.cors);
   const onError = options.onError ?? ((error: unknown) => console.error('userkit: unexpected error', error instanceof Error ? `${error.name}: ${error.message}` : typeof error));
   let openapi: unknown;
   const document = () => (openapi ??= createOpenApiDocument({ serverUrl: options.publicUrl ?? basePath }));
@@ -183,6 +187,12 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
   };
 
   async function handle(request: CoreRequest): Promise<CoreResponse | undefined> {
+    const response = await answer(request);
+    // CORS applies to the API's answers only; a path passed on to the app is the app's to answer.
+    return response && cors ? cors.apply(request, response) : response;
+  }
+
+  async function answer(request: CoreRequest): Promise<CoreResponse | undefined> {
     const url = parseTarget(request.url);
     if (!url) {
       // `OPTIONS *` asks about the server as a whole: well-formed, and the host app's to answer.
