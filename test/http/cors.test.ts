@@ -3,6 +3,7 @@
  * origins get none, and every API answer varies on Origin. One implementation in core, checked
  * through both adapters. Headers do not depend on the store, so the first store is enough.
  */
+import type { CorsOptions } from '@userkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapters, startHarness, storeTargets, type HttpHarness } from './harness';
 import { expectProblem, seedAs } from './support';
@@ -17,7 +18,7 @@ describe.each(adapters)('CORS on %s', (adapter) => {
     await h?.close();
     h = undefined;
   });
-  const start = async (cors?: Parameters<typeof startHarness>[2]['cors']) => {
+  const start = async (cors?: CorsOptions) => {
     if (!store) throw new Error('no store target');
     h = await startHarness(adapter, store, cors ? { cors } : {});
     return h;
