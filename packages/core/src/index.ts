@@ -165,3 +165,5 @@ export { UserEvents, reportEventError } from './user-events';
 export type { EventActorId, EventErrorHandler, SignInFailure, UserEventHandler, UserEventMap, UserEventName } from './user-events';
 export { corsAllowedHeaders, corsExposedHeaders, createCorsPolicy } from './cors-policy';
 export type { CorsOptions, CorsPolicy } from './cors-policy';
+export { createGuard, defaultAuthenticator, guardOver, satisfies } from './user-guard';
+export type { GuardOptions, GuardOutcome, GuardRequest, GuardRole, GuardRule, UserGuard } from './user-guard';

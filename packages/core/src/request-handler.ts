@@ -5,7 +5,7 @@
  * face; adapters with their own request objects translate them into a {@link CoreRequest} and the
  * {@link CoreResponse} back.
  */
-import { BearerAuthenticator, type Authenticator } from './authenticator';
+import type { Authenticator } from './authenticator';
 import { assertJson, clientChunks, defaultBodyLimit, parseJson, readBody, type BodySource } from './body-reader';
 import { contract, type RouteName, type RouteSpec } from './contract';
 import { createCorsPolicy, type CorsOptions } from './cors-policy';
@@ -24,6 +24,7 @@ import { MemoryRateLimitStore, type RateLimitSettings, type RateLimitStore } fro
 import { createClientAddressResolver, type TrustProxy } from './client-address';
 import type { UserService } from './user-service';
 import type { UserRecord } from './user-record';
+import { defaultAuthenticator, guardOver, type UserGuard } from './user-guard';
 import { fieldErrorsOf, isPlainObject } from './validation';
 
 /** A request as an adapter hands it over. */
@@ -108,6 +109,8 @@ export interface UserkitHandler {
    * ```
    */
   fetch<T = never>(request: Request, context?: FetchContext<T>): Promise<Response | T>;
+  /** Guards the app's own routes with this handler's authenticator and revocation rules (docs/guards.md). */
+  readonly guard: UserGuard;
   readonly basePath: string;
 }
 
@@ -159,13 +162,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
   const basePath = (options.basePath ?? '/api').replace(/\/+$/, '');
   const apiHost = options.apiHost ?? true;
   const bodyLimit = options.bodyLimit ?? defaultBodyLimit;
-  const authenticator =
-    options.authenticator ??
-    new BearerAuthenticator(
-      options.tokens,
-      (id) => options.service.findActor(id),
-      (actorId, otherId) => options.service.findActorWith(actorId, otherId),
-    );
+  const authenticator = defaultAuthenticator(options);
   const limiter = new RateLimiter(options.rateLimitStore ?? new MemoryRateLimitStore(), options.rateLimits);
   const clientAddress = createClientAddressResolver(options.trustProxy);
   const cors = options.cors && createCorsPolicy(options.cors);
@@ -282,7 +279,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
     return toFetchResponse(problemResponse(new UserkitError('NOT_FOUND', { detail: `No route ${request.method} ${new URL(request.url).pathname}` })));
   }
 
-  return { handle, fetch, basePath };
+  return { handle, fetch, guard: guardOver(authenticator), basePath };
 }
 
 async function readJsonBody(request: CoreRequest, limit: number): Promise<unknown> {
