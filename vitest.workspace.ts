@@ -34,3 +34,9 @@ export default [
   project('examples', { testTimeout: 60_000, hookTimeout: 60_000, include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'] }, 'examples'),
   project('fuzz', { testTimeout: 120_000, hookTimeout: 120_000, include: ['**/*.test.ts'] }, 'test/fuzz'),
 ];
+
+/**
+ * Tests in headless Chromium (`npm run test:browser`): not in the default run, since they need
+ * /usr/bin/chromium. `vitest.config.ts` leaves this list out; `vitest.browser.config.ts` runs it.
+ */
+export const browserProjects = [project('browser', { testTimeout: 60_000, hookTimeout: 60_000, include: ['**/*.test.ts'] }, 'test/browser')];

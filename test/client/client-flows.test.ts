@@ -356,7 +356,8 @@ describe('client transport behaviour (tiny servers on 127.0.0.1)', () => {
 
   it('refuses email calls, without sending them, when no https email URL is configured', async () => {
     const server = await tiny((_req, res) => json(200, {})(res));
-    const api = createUserClient({ baseUrl: server.apiUrl });
+    // A plain-HTTP host that is not loopback: the requests would cross a network unencrypted.
+    const api = createUserClient({ baseUrl: 'http://api.example.test/api', fetch: (input, init) => globalThis.fetch(server.apiUrl, init) });
     expect(api.emailBaseUrl).toBeUndefined();
     for (const call of [
       () => api.register({ body: { email: 'a@example.com', password: 'a sturdy passphrase' } }),
@@ -370,5 +371,13 @@ describe('client transport behaviour (tiny servers on 127.0.0.1)', () => {
     expect(server.requests).toEqual([]);
     // An https base URL serves email calls too.
     expect(createUserClient({ baseUrl: 'https://api.example.com' }).emailBaseUrl).toBe('https://api.example.com');
+  });
+
+  it('sends email calls over plain http to a loopback dev server', async () => {
+    const server = await tiny((_req, res) => json(202, { status: 'accepted', detail: 'If the account exists, a code is on its way' })(res));
+    const api = createUserClient({ baseUrl: server.apiUrl });
+    expect(api.emailBaseUrl).toBe(server.apiUrl);
+    await api.resendVerification({ body: { email: 'a@example.com' } });
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /api/auth/resend-verification']);
   });
 });

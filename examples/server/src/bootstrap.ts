@@ -177,7 +177,6 @@ export async function startServer(
     }
   }
   if (config.redisUrl) log.warn('userkit: USERKIT_REDIS_URL is set, but this build has no Redis store (@userkit/redis): rate limits are counted in memory');
-  if (config.corsOrigins.length > 0) log.warn('userkit: USERKIT_CORS_ORIGINS is valid, but CORS headers are not served yet');
 
   let listener: RequestListener = starting;
   const server = createServer((request, response) => listener(request, response));
@@ -203,6 +202,7 @@ export async function startServer(
       trustProxy: config.trustProxy,
       rateLimits: config.rateLimits,
       hsts: config.hsts,
+      ...(config.corsOrigins.length > 0 ? { cors: { origins: config.corsOrigins } } : {}),
       onError: (error) => log.error(`userkit: unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`),
     });
     const password = config.adminPassword ?? generatePassword();

@@ -30,7 +30,7 @@ export interface Config {
   accessTokenTtlSeconds: number;
   /** Validated for refresh tokens, which are future work. */
   refreshTokenTtlSeconds: number;
-  /** Validated for CORS, which is future work. */
+  /** Browser origins allowed to call the API (CORS); empty: none. */
   corsOrigins: string[];
   /** Core's `trustProxy`: off, every hop, a count of hops, or proxy addresses and CIDR ranges. */
   trustProxy: TrustProxy;

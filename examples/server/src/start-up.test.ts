@@ -98,11 +98,11 @@ describe('start-up failures (Hono)', () => {
 });
 
 describe('a started server (Hono on PGlite)', () => {
-  it('keeps secrets out of its output, tightens its data directory, and releases the lock on SIGTERM', async () => {
+  it('keeps secrets out of its output, tightens its data directory, serves CORS for USERKIT_CORS_ORIGINS, and releases the lock on SIGTERM', async () => {
     const dir = dataDir();
     mkdirSync(dir, { mode: 0o755 });
     const password = 'operator chosen passphrase';
-    const run = start('Hono', { USERKIT_DATA_DIR: dir, USERKIT_ADMIN_PASSWORD: password });
+    const run = start('Hono', { USERKIT_DATA_DIR: dir, USERKIT_ADMIN_PASSWORD: password, USERKIT_CORS_ORIGINS: 'https://app.example.com' });
     try {
       while (!run.stdout().includes('Super admin')) {
         if (run.child.exitCode !== null) throw new Error(`exited: ${run.stderr()}`);
@@ -118,10 +118,12 @@ describe('a started server (Hono on PGlite)', () => {
 
       const response = await fetch(`http://localhost:${port}/api/auth/register`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', origin: 'https://app.example.com' },
         body: JSON.stringify({ email: 'ada@example.com', password: 'analytical engine' }),
       });
       expect(response.status).toBe(201);
+      // USERKIT_CORS_ORIGINS reaches the handler.
+      expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
       const outbox = join(dir, 'outbox.jsonl');
       while (!existsSync(outbox)) await new Promise((resolve) => setTimeout(resolve, 50));
       const { code } = JSON.parse(readFileSync(outbox, 'utf8').trim()) as { code: string };

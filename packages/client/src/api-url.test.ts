@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiBaseUrlFromOrigin, emailBaseUrl } from './api-url';
+import { allowsEmailCalls, apiBaseUrlFromOrigin, emailBaseUrl } from './api-url';
 import { ConfigurationError } from './client-errors';
 
 describe('apiBaseUrlFromOrigin', () => {
@@ -25,7 +25,23 @@ describe('emailBaseUrl', () => {
   it('accepts https and strips the trailing slash', () => {
     expect(emailBaseUrl('https://api.example.com/')).toBe('https://api.example.com');
   });
-  it.each(['http://api.example.com', 'ftp://api.example.com', 'api.example.com'])('refuses %s with a configuration error', (url) => {
-    expect(() => emailBaseUrl(url)).toThrow(ConfigurationError);
+  it.each(['http://api.example.com', 'ftp://api.example.com', 'api.example.com', 'http://10.0.0.5:3000/api', 'http://127.0.0.2/api', 'http://localhost.example.com/api', 'http://app.localhost:3000/api'])(
+    'refuses %s with a configuration error',
+    (url) => {
+      expect(() => emailBaseUrl(url)).toThrow(ConfigurationError);
+    },
+  );
+  it.each(['http://localhost:3000/api', 'http://127.0.0.1:8080/api', 'http://[::1]:3000/api', 'http://LOCALHOST/api'])('accepts plain http on the loopback host %s (local development)', (url) => {
+    expect(emailBaseUrl(url)).toBe(new URL(url).href.replace(/\/+$/, ''));
+  });
+});
+
+describe('allowsEmailCalls', () => {
+  it('allows https anywhere and http only on loopback', () => {
+    expect(allowsEmailCalls('https://api.example.com')).toBe(true);
+    expect(allowsEmailCalls('http://localhost:3000/api')).toBe(true);
+    expect(allowsEmailCalls('http://api.example.com')).toBe(false);
+    expect(allowsEmailCalls('http://192.168.1.10/api')).toBe(false);
+    expect(allowsEmailCalls('not a url')).toBe(false);
   });
 });

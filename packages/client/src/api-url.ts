@@ -48,11 +48,37 @@ export function normaliseBaseUrl(value: string, label: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
-/** The production URL for email-related calls: must be https:// (SPEC 8). */
+/**
+ * True when `hostname` (as `URL.hostname` gives it) is this machine's loopback interface:
+ * `localhost`, `127.0.0.1` or `[::1]`. Traffic to it never leaves the machine, so plain HTTP
+ * exposes nothing on the wire.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+}
+
+/**
+ * True when email-related calls may go to this base URL: `https://`, or `http://` to a loopback
+ * host (local development: the dev server on `http://localhost:3000/api`). Any other plain-HTTP
+ * host is refused, so a production code or password never crosses a network unencrypted.
+ */
+export function allowsEmailCalls(baseUrl: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return false;
+  }
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+
+/** The URL for email-related calls: `https://`, or `http://` on a loopback host only (docs/api.md). */
 export function emailBaseUrl(value: string): string {
   const url = normaliseBaseUrl(value, 'emailBaseUrl');
-  if (!url.startsWith('https://')) {
-    throw new ConfigurationError(`emailBaseUrl must be the production API over https://, got ${value}. Email-related calls (register, verify-email, resend-verification) never go over plain HTTP.`);
+  if (!allowsEmailCalls(url)) {
+    throw new ConfigurationError(
+      `emailBaseUrl must be the production API over https:// (or http:// on localhost, 127.0.0.1 or [::1] in development), got ${value}. Email-related calls (register, verify-email, resend-verification) never go over plain HTTP across a network.`,
+    );
   }
   return url;
 }

@@ -6,7 +6,7 @@
 import { contract, problemSchema, userEtag, type Contract, type ErrorCode, type RouteName, type RouteSpec } from '@userkit/core/contract';
 import ky, { HTTPError, TimeoutError as KyTimeoutError, type KyInstance } from 'ky';
 import type { z } from 'zod';
-import { emailBaseUrl, normaliseBaseUrl } from './api-url';
+import { allowsEmailCalls, emailBaseUrl, normaliseBaseUrl } from './api-url';
 import { ApiError, ConfigurationError, NetworkError, TimeoutError } from './client-errors';
 
 type Route<K extends RouteName> = Contract[K];
@@ -62,8 +62,8 @@ export interface UserClientOptions {
   baseUrl: string;
   /**
    * The production API for email-related calls (register, verify-email, resend-verification).
-   * Must be `https://`. Defaults to `baseUrl` when that is https; otherwise those calls throw a
-   * ConfigurationError.
+   * Must be `https://` (or `http://` on a loopback host: `localhost`, `127.0.0.1`, `[::1]`).
+   * Defaults to `baseUrl` when that qualifies; otherwise those calls throw a ConfigurationError.
    */
   emailBaseUrl?: string;
   /** The bearer token, or a function that returns it (sync or async). */
@@ -162,7 +162,7 @@ async function toApiError(response: Response): Promise<ApiError> {
  */
 export function createUserClient(options: UserClientOptions): UserClient {
   const baseUrl = normaliseBaseUrl(options.baseUrl, 'baseUrl');
-  const emailUrl = options.emailBaseUrl !== undefined ? emailBaseUrl(options.emailBaseUrl) : baseUrl.startsWith('https://') ? baseUrl : undefined;
+  const emailUrl = options.emailBaseUrl !== undefined ? emailBaseUrl(options.emailBaseUrl) : allowsEmailCalls(baseUrl) ? baseUrl : undefined;
   const http: KyInstance = ky.create({
     timeout: options.timeout ?? 10_000,
     retry: {
@@ -181,7 +181,7 @@ export function createUserClient(options: UserClientOptions): UserClient {
     const values = (input ?? {}) as Record<string, unknown>;
     let base = baseUrl;
     if (spec.channel === 'email') {
-      if (!emailUrl) throw new ConfigurationError(`${name} sends email: set emailBaseUrl to the production API over https:// (baseUrl ${baseUrl} is not https)`);
+      if (!emailUrl) throw new ConfigurationError(`${name} sends email: set emailBaseUrl to the production API over https:// (baseUrl ${baseUrl} is neither https nor loopback)`);
       base = emailUrl;
     }
     const url = `${base}${buildPath(spec, values)}${buildQuery(values['query'])}`;

@@ -163,3 +163,9 @@ export { defaultImportLimits, exportOnlyColumns, importContentTypes, importQuery
 export type { ImportContentType, ImportLimits, ImportQuery, ImportQueryInput, ImportResult, ImportRow } from './import-schema';
 export { parseImport } from './user-import';
 export type { RawRow } from './user-import';
+export { UserEvents, reportEventError } from './user-events';
+export type { EventActorId, EventErrorHandler, SignInFailure, UserEventHandler, UserEventMap, UserEventName } from './user-events';
+export { corsAllowedHeaders, corsExposedHeaders, createCorsPolicy } from './cors-policy';
+export type { CorsOptions, CorsPolicy } from './cors-policy';
+export { createGuard, defaultAuthenticator, guardOver, satisfies } from './user-guard';
+export type { GuardOptions, GuardOutcome, GuardRequest, GuardRole, GuardRule, UserGuard } from './user-guard';

@@ -5,9 +5,10 @@
  * face; adapters with their own request objects translate them into a {@link CoreRequest} and the
  * {@link CoreResponse} back.
  */
-import { BearerAuthenticator, type Authenticator } from './authenticator';
+import type { Authenticator } from './authenticator';
 import { assertJson, clientChunks, defaultBodyLimit, parseJson, readBody, type BodySource } from './body-reader';
 import { contract, type RouteName, type RouteSpec } from './contract';
+import { createCorsPolicy, type CorsOptions } from './cors-policy';
 import { UserkitError, errorStatus, isUserkitError } from './errors';
 import { userEtag } from './etag';
 import type { JwtTokens } from './jwt-tokens';
@@ -24,6 +25,7 @@ import { MemoryRateLimitStore, type RateLimitSettings, type RateLimitStore } fro
 import { createClientAddressResolver, type TrustProxy } from './client-address';
 import type { UserService } from './user-service';
 import type { UserRecord } from './user-record';
+import { defaultAuthenticator, guardOver, type UserGuard } from './user-guard';
 import { fieldErrorsOf, isPlainObject } from './validation';
 
 /** A request as an adapter hands it over. */
@@ -77,6 +79,8 @@ export interface UserkitHandlerOptions {
   publicUrl?: string;
   /** Send `Strict-Transport-Security` (only when the API is served over HTTPS). Default: off. */
   hsts?: HstsOptions | false;
+  /** Browser origins allowed to call the API (docs/api.md, "CORS"). Default: none (no CORS headers). */
+  cors?: CorsOptions;
 }
 
 /** What the Fetch face takes besides the request. */
@@ -108,6 +112,8 @@ export interface UserkitHandler {
    * ```
    */
   fetch<T = never>(request: Request, context?: FetchContext<T>): Promise<Response | T>;
+  /** Guards the app's own routes with this handler's authenticator and revocation rules (docs/guards.md). */
+  readonly guard: UserGuard;
   readonly basePath: string;
 }
 
@@ -159,15 +165,10 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
   const basePath = (options.basePath ?? '/api').replace(/\/+$/, '');
   const apiHost = options.apiHost ?? true;
   const bodyLimit = options.bodyLimit ?? defaultBodyLimit;
-  const authenticator =
-    options.authenticator ??
-    new BearerAuthenticator(
-      options.tokens,
-      (id) => options.service.findActor(id),
-      (actorId, otherId) => options.service.findActorWith(actorId, otherId),
-    );
+  const authenticator = defaultAuthenticator(options);
   const limiter = new RateLimiter(options.rateLimitStore ?? new MemoryRateLimitStore(), options.rateLimits);
   const clientAddress = createClientAddressResolver(options.trustProxy);
+  const cors = options.cors && createCorsPolicy(options.cors);
   const onError = options.onError ?? ((error: unknown) => console.error('userkit: unexpected error', error instanceof Error ? `${error.name}: ${error.message}` : typeof error));
   let openapi: unknown;
   const document = () => (openapi ??= createOpenApiDocument({ serverUrl: options.publicUrl ?? basePath }));
@@ -188,11 +189,13 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
   const security = securityHeaders(options.hsts);
   /** Every answer leaves through here: the one place the security headers are added. */
   async function handle(request: CoreRequest): Promise<CoreResponse | undefined> {
-    const response = await respond(request);
-    return response && withSecurityHeaders(response, security);
+    const response = await answer(request);
+    if (!response) return response;
+    // CORS applies to the API's answers only; a path passed on to the app is the app's to answer.
+    return withSecurityHeaders(cors ? cors.apply(request, response) : response, security);
   }
 
-  async function respond(request: CoreRequest): Promise<CoreResponse | undefined> {
+  async function answer(request: CoreRequest): Promise<CoreResponse | undefined> {
     const url = parseTarget(request.url);
     if (!url) {
       // `OPTIONS *` asks about the server as a whole: well-formed, and the host app's to answer.
@@ -283,7 +286,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
     return toFetchResponse(withSecurityHeaders(problemResponse(new UserkitError('NOT_FOUND', { detail: `No route ${request.method} ${new URL(request.url).pathname}` })), security));
   }
 
-  return { handle, fetch, basePath };
+  return { handle, fetch, guard: guardOver(authenticator), basePath };
 }
 
 async function readJsonBody(request: CoreRequest, limit: number): Promise<unknown> {

@@ -17,7 +17,9 @@ import type { Actor } from './service/target-access';
 import { UserAdmin } from './service/user-admin';
 import { UserReports } from './service/user-reports';
 import { UserTransfer } from './service/user-transfer';
+import { isUserkitError } from './errors';
 import type { ExportFormat, ExportQueryInput } from './user-export';
+import type { SignInFailure, UserEventHandler, UserEventName, UserEvents } from './user-events';
 import type { UserRecord } from './user-record';
 import type { UserRepository } from './user-repository';
 import type {
@@ -48,6 +50,15 @@ export type { UserServiceOptions } from './service/service-context';
 export class UserService {
   readonly repository: UserRepository;
   readonly passwordPolicy: PasswordPolicy;
+  /**
+   * Lifecycle events, emitted after each write commits (docs/events.md).
+   *
+   * @example
+   * ```ts
+   * service.events.on('user.created', ({ user }) => welcomeMail(user.email));
+   * ```
+   */
+  readonly events: UserEvents;
   readonly #signIn: SignInFlows;
   readonly #admin: UserAdmin;
   readonly #credits: CreditLedger;
@@ -58,6 +69,7 @@ export class UserService {
     const context = new ServiceContext(options);
     this.repository = context.repository;
     this.passwordPolicy = context.passwordPolicy;
+    this.events = context.events;
     this.#signIn = new SignInFlows(context);
     this.#admin = new UserAdmin(context);
     this.#credits = new CreditLedger(context);
@@ -65,6 +77,11 @@ export class UserService {
     this.#reports = new UserReports(context);
     // Made now, so even the first unknown-email login costs the same as a known one.
     context.dummyHash().catch(() => {});
+  }
+
+  /** Subscribes to a lifecycle event (`service.events.on`); returns the function that unsubscribes. */
+  on<K extends UserEventName>(event: K, handler: UserEventHandler<K>): () => void {
+    return this.events.on(event, handler);
   }
 
   /** Creates a pending customer and sends a verification code. */
@@ -78,7 +95,11 @@ export class UserService {
    * Throws INVALID_CREDENTIALS, ACCOUNT_SUSPENDED or ACCOUNT_INACTIVE.
    */
   authenticate(input: LoginInput): Promise<AuthenticatedUser> {
-    return this.#signIn.authenticate(input);
+    return this.#signIn.authenticate(input).catch((error: unknown) => {
+      const reason = signInFailure(error);
+      if (reason) this.events.emit('user.sign_in_failed', { email: emailOf(input), reason });
+      throw error;
+    });
   }
 
   /** Confirms an email with its code: sets `email_verified` and turns `pending` into `active`. */
@@ -236,4 +257,17 @@ export class UserService {
   ensureSuperAdmin(input: { email: string; password: string; name?: string }): Promise<{ created: boolean; user?: User }> {
     return this.#admin.ensureSuperAdmin(input);
   }
+}
+
+/** The sign-in failure an error reports, or undefined for any other error (a bad body, an outage). */
+function signInFailure(error: unknown): SignInFailure | undefined {
+  if (isUserkitError(error, 'INVALID_CREDENTIALS')) return 'invalid_credentials';
+  if (isUserkitError(error, 'ACCOUNT_SUSPENDED')) return 'account_suspended';
+  if (isUserkitError(error, 'ACCOUNT_INACTIVE')) return 'account_inactive';
+  return undefined;
+}
+
+function emailOf(input: LoginInput): string {
+  const email: unknown = (input as { email?: unknown }).email;
+  return typeof email === 'string' ? email.trim().toLowerCase().slice(0, 320) : '';
 }

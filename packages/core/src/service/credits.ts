@@ -61,7 +61,8 @@ export class CreditLedger {
 
   async #apply(id: number, amount: number, reason: string, key: string | undefined, actor: Actor | undefined): Promise<CreditAdjustmentResult> {
     const now = this.#ctx.clock.now();
-    return this.#ctx.repository.transaction(async (tx) => {
+    let applied = false;
+    const result = await this.#ctx.repository.transaction(async (tx) => {
       // The row lock serialises every adjustment of this user: parallel spends are exact and a
       // retried idempotency key is seen by the retry.
       const target = actor ? await loadTarget(tx, actor, id, 'credits.adjust', { lock: true }) : await tx.findById(id, { lock: true });
@@ -89,8 +90,12 @@ export class CreditLedger {
       if (balance === undefined) throw new UserkitError('NOT_FOUND', { detail: 'No such user' });
       const transaction = await tx.insertCreditTransaction({ user_id: id, actor_id: actor?.id ?? null, amount, balance_after: balance, reason, idempotency_key: key ?? null, created_at: now });
       await tx.appendActivity({ user_id: id, actor_id: actor?.id ?? null, action: 'credits_adjusted', changes: { credits: { old: target.credits, new: balance }, amount, reason }, created_at: now });
+      applied = true;
       return { credits: balance, transaction: toPublicCreditTransaction(transaction) };
     });
+    // A replayed idempotency key changed nothing: no event.
+    if (applied) this.#ctx.emit('credits.changed', { userId: id, actorId: actor?.id ?? null, amount, balance: result.credits, reason, transactionId: result.transaction.id });
+    return result;
   }
 }
 

@@ -8,6 +8,7 @@ import { defaultListTotalCap, type ListOptions } from '../list-query-schema';
 import type { Mailer } from '../mailer';
 import type { PasswordHasher } from '../password-hasher';
 import { PasswordPolicy, type PasswordPolicyOptions } from '../password-policy';
+import { UserEvents, type EventErrorHandler, type UserEventMap, type UserEventName } from '../user-events';
 import type { UserRepository } from '../user-repository';
 import { VerificationCodeHasher, generateVerificationCode, randomCodeSecret, type CodeSecret } from '../verification-code';
 
@@ -38,6 +39,11 @@ export interface UserServiceOptions {
    * counts them all, which costs a scan of every match on each page read).
    */
   listTotalCap?: number;
+  /**
+   * Called when an event subscriber throws or rejects (docs/events.md); the write it follows has
+   * committed and stands. Default: `console.error` with the event name.
+   */
+  onEventError?: EventErrorHandler;
 }
 
 const verificationSubject = 'Your verification code';
@@ -54,6 +60,8 @@ export class ServiceContext {
   /** Keyed hashing of verification codes as stored. */
   readonly codes: VerificationCodeHasher;
   readonly listOptions: ListOptions;
+  /** The lifecycle event subscribers (`service.events`). */
+  readonly events: UserEvents;
   readonly #mailer: Mailer;
   readonly #onMailError: (error: unknown) => void;
   #dummyHash: Promise<string> | undefined;
@@ -69,6 +77,15 @@ export class ServiceContext {
     this.codes = new VerificationCodeHasher(options.codeSecret ?? randomCodeSecret());
     this.#onMailError = options.onMailError ?? (() => {});
     this.listOptions = { totalCap: options.listTotalCap ?? defaultListTotalCap };
+    this.events = new UserEvents(options.onEventError);
+  }
+
+  /**
+   * Emits a lifecycle event. Call it only after the transaction of the write has returned (never
+   * inside it: a rollback would leave subscribers told of a change that never happened).
+   */
+  emit<K extends UserEventName>(event: K, payload: UserEventMap[K]): void {
+    this.events.emit(event, payload);
   }
 
   /** A hash of a random password, made once: what an unknown email's login is checked against. */

@@ -46,6 +46,7 @@ export class SignInFlows {
     const plan = await planUserChange(undefined, { data: { ...data, status: 'pending' }, passwordHash, now, verificationTtlMs: ctx.verificationTtlMs, codes: ctx.codes });
     const record = await ctx.repository.transaction((tx) => applyUserChange(tx, plan, { actorId: 'self', action: 'registered' }));
     if (plan.code !== undefined) await ctx.sendCode(record.email, plan.code);
+    ctx.emit('user.created', { user: toPublicUser(record), actorId: record.id, via: 'register' });
     return toPublicUser(record);
   }
 
@@ -80,6 +81,7 @@ export class SignInFlows {
       await tx.appendActivity({ user_id: user.id, actor_id: user.id, action: 'login', changes: rehash ? { rehashed: true } : null, created_at: now });
       return row;
     });
+    ctx.emit('user.signed_in', { user: toPublicUser(updated) });
     return { user: toPublicUser(updated), token_version: updated.token_version };
   }
 
@@ -111,6 +113,7 @@ export class SignInFlows {
       return row;
     });
     if (!outcome) throw new UserkitError('INVALID_VERIFICATION_CODE', { detail: 'The code is wrong, expired or already used' });
+    ctx.emit('user.email_verified', { user: toPublicUser(outcome) });
     return toPublicUser(outcome);
   }
 

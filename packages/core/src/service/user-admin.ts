@@ -63,6 +63,7 @@ export class UserAdmin {
     const body = requireObject(input);
     const now = ctx.clock.now();
     let code: string | undefined;
+    let changes: string[] = [];
     const row = await ctx.repository.transaction(async (tx) => {
       const requestedType = userTypeSchema.safeParse(body.user_type);
       // Lock order (see guardLastSuperAdmin): the super admin rows before the target row.
@@ -77,9 +78,11 @@ export class UserAdmin {
       const plan = await planUserChange(target, { data, now, verificationTtlMs: ctx.verificationTtlMs, codes: ctx.codes });
       const updated = await applyUserChange(tx, plan, { actorId: actor.id, expectedVersion: target.version });
       code = plan.code;
+      if (plan.kind === 'update' && updated !== plan.before) changes = Object.keys(plan.changes);
       return updated;
     });
     if (code !== undefined) await ctx.sendCode(row.email, code);
+    if (changes.length > 0) ctx.emit('user.updated', { user: toPublicUser(row), actorId: actor.id, changes, via: actor.id === id ? 'self' : 'admin' });
     return toPublicUser(row);
   }
 
@@ -96,6 +99,7 @@ export class UserAdmin {
     const plan = await planUserChange(undefined, { data, passwordHash, now, verificationTtlMs: ctx.verificationTtlMs, codes: ctx.codes });
     const record = await ctx.repository.transaction((tx) => applyUserChange(tx, plan, { actorId: actor.id }));
     if (plan.code !== undefined) await ctx.sendCode(record.email, plan.code);
+    ctx.emit('user.created', { user: toPublicUser(record), actorId: actor.id, via: 'admin' });
     return toPublicUser(record);
   }
 
@@ -110,6 +114,7 @@ export class UserAdmin {
       if (!updated) throw new UserkitError('NOT_FOUND', { detail: 'No such user' });
       await tx.appendActivity({ user_id: id, actor_id: actor.id, action: 'deleted', changes: null, created_at: now });
     });
+    this.#ctx.emit('user.deleted', { userId: id, actorId: actor.id });
   }
 
   /** Changes a password (see {@link UserService.changePassword}). */
@@ -138,6 +143,7 @@ export class UserAdmin {
       if (!updated) throw new UserkitError('PRECONDITION_FAILED', { detail: 'The user changed while the password was being set; try again' });
       await tx.appendActivity({ user_id: id, actor_id: actor.id, action: 'password_changed', changes: null, created_at: now });
     });
+    ctx.emit('user.password_changed', { userId: id, actorId: actor.id });
   }
 
   /** Creates an active super admin when there is none (see {@link UserService.ensureSuperAdmin}). */
@@ -153,6 +159,7 @@ export class UserAdmin {
       if ((await tx.activeSuperAdminIds({ lock: true })).length > 0) return undefined;
       return applyUserChange(tx, plan, { actorId: null, createdChanges: { super_admin: { old: null, new: true } } });
     });
+    if (user) ctx.emit('user.created', { user: toPublicUser(user), actorId: null, via: 'seed' });
     return user ? { created: true, user: toPublicUser(user) } : { created: false };
   }
 }

@@ -10,7 +10,7 @@ import { defaultImportLimits, importQuerySchema, importRowSchemaFor, type Import
 import { assertAllowed, authorize, authorizeCollection, authorizeFields } from '../role-policy';
 import { exportContentTypes, exportQuerySchema, formatExport, type ExportFormat, type ExportQueryInput } from '../user-export';
 import { importContentType, importRejected, parseImport } from '../user-import';
-import type { UserRecord } from '../user-record';
+import { toPublicUser, type UserRecord } from '../user-record';
 import type { NewActivityRecord, UserRepository } from '../user-repository';
 import type { UserChangeFields } from '../user-schema';
 import { fieldErrorsOf, parseInput } from '../validation';
@@ -213,6 +213,8 @@ export class UserTransfer {
       if (plan.kind === 'create') createPlans.push(plan);
     }
     const creditsByEmail = new Map(creates.map(({ data }) => [data.email, data.credits]));
+    const createdUsers: UserRecord[] = [];
+    const updatedUsers: { user: UserRecord; changes: string[] }[] = [];
     await ctx.repository.transaction(async (tx) => {
       if (updates.length > 0) await tx.activeSuperAdminIds({ lock: true }); // lock order: see guardLastSuperAdmin
       for (let i = 0; i < createPlans.length; i += batchRows) {
@@ -220,6 +222,7 @@ export class UserTransfer {
         const activity: NewActivityRecord[] = created.map((user) => ({ user_id: user.id, actor_id: actor.id, action: 'imported', changes: null, created_at: now }));
         await tx.appendActivities(activity);
         for (const user of created) await setBalance(tx, user, creditsByEmail.get(user.email), actor, now);
+        createdUsers.push(...created);
       }
       for (const [i, { data, target }] of updates.entries()) {
         // Re-read under lock: the row may have changed since the checks (a login, an edit); the
@@ -235,8 +238,11 @@ export class UserTransfer {
         const updated = await applyUserChange(tx, plan, { actorId: actor.id, action: 'imported', expectedVersion: current.version });
         if (data.credits !== undefined && data.credits !== updated.credits) assertAllowed(authorize(actor, 'credits.adjust', updated));
         await setBalance(tx, updated, data.credits, actor, now);
+        if (plan.kind === 'update' && updated !== plan.before) updatedUsers.push({ user: updated, changes: Object.keys(plan.changes) });
       }
     });
+    for (const user of createdUsers) ctx.emit('user.created', { user: toPublicUser(user), actorId: actor.id, via: 'import' });
+    for (const { user, changes } of updatedUsers) ctx.emit('user.updated', { user: toPublicUser(user), actorId: actor.id, changes, via: 'import' });
     return result;
   }
 
