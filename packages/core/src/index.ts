@@ -125,6 +125,8 @@ export { assertJson, defaultBodyLimit, isJsonContentType, parseJson, readBody } 
 export type { BodySource } from './body-reader';
 export { createUserkitHandler, problemResponse } from './request-handler';
 export type { CoreRequest, CoreResponse, FetchContext, UserkitHandler, UserkitHandlerOptions } from './request-handler';
+export { logRequest, requestIdOf, requestRecord, securityEventsOf } from './request-log';
+export type { RequestEvent, RequestLogger, RequestTrace, SecurityEvent, SecurityEventKind } from './request-log';
 export { createOpenApiDocument } from './openapi-document';
 export { operations } from './operations';
 export type { Operation, OperationContext, OperationResult, OperationRun } from './operations';

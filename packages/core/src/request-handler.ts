@@ -21,6 +21,7 @@ import { toFetchResponse } from './response-body';
 import { createRouter } from './router';
 import { MemoryRateLimitStore, type RateLimitSettings, type RateLimitStore } from './rate-limit-store';
 import { createClientAddressResolver, type TrustProxy } from './client-address';
+import { withRequestLog, type RequestEvent, type RequestLogger, type RequestTrace } from './request-log';
 import type { UserService } from './user-service';
 import type { UserRecord } from './user-record';
 import { fieldErrorsOf, isPlainObject } from './validation';
@@ -74,6 +75,10 @@ export interface UserkitHandlerOptions {
   onError?: (error: unknown) => void;
   /** Public URL of the API for the OpenAPI `servers` entry. Default: `basePath`. */
   publicUrl?: string;
+  /** Logs one line per request and one per security event (see request-log.ts); pino fits. Default: none. */
+  logger?: RequestLogger;
+  /** Called with every answered request, after it is answered (metrics). */
+  onRequestComplete?: (event: RequestEvent) => void;
 }
 
 /** What the Fetch face takes besides the request. */
@@ -182,11 +187,15 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
     return { database: 'ok' };
   };
 
-  async function handle(request: CoreRequest): Promise<CoreResponse | undefined> {
+  // Each answer gets an X-Request-Id and is told to the logger and observer (request-log.ts).
+  const handle = withRequestLog(answer, { ...options, clientAddress, onError });
+
+  async function answer(request: CoreRequest, trace: RequestTrace): Promise<CoreResponse | undefined> {
     const url = parseTarget(request.url);
     if (!url) {
       // `OPTIONS *` asks about the server as a whole: well-formed, and the host app's to answer.
       if (request.url === '*' && request.method.toUpperCase() === 'OPTIONS') return undefined;
+      trace.errorCode = 'VALIDATION_ERROR';
       return problemResponse(new UserkitError('VALIDATION_ERROR', { detail: 'The request target is not a valid path' }));
     }
     let pathname = url.pathname;
@@ -203,8 +212,11 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
       if (!route) {
         if (match.allow.length === 0) throw new UserkitError('NOT_FOUND', { detail: `No route ${method} ${pathname}` });
         const allow = match.allow.join(', ');
+        trace.errorCode = 'METHOD_NOT_ALLOWED';
         return problemResponse(new UserkitError('METHOD_NOT_ALLOWED', { detail: `Use ${allow}` }), { allow });
       }
+      trace.route = route.path.replace(/:([a-z_]+)/g, '{$1}');
+      trace.routeName = route.name;
       // The params schema is the one rule for path parameters; it is read before authentication so
       // a valid id can be loaded with the caller, and its failure reported after the access checks.
       const params = route.params?.safeParse(match.params);
@@ -214,6 +226,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         const targetId = route.loadsTarget && params?.success ? (params.data as { id?: number }).id : undefined;
         if (targetId !== undefined && authenticator.authenticateWith) ({ actor, other: target } = await authenticator.authenticateWith(request, targetId));
         else actor = await authenticator.authenticate(request);
+        trace.userId = actor?.id;
         if (!actor) throw new UserkitError('UNAUTHENTICATED', { detail: 'Sign in and send Authorization: Bearer <token>' });
         if (route.access === 'admin' && actor.user_type !== 'admin') throw new UserkitError('FORBIDDEN', { detail: 'Admins only' });
       }
@@ -252,6 +265,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
       }
       return successResponse(route, basePath, result.status ?? route.success.status, result.body, method === 'HEAD');
     } catch (error) {
+      trace.errorCode = isUserkitError(error) ? error.code : 'INTERNAL_ERROR';
       if (isUserkitError(error)) return problemResponse(error);
       onError(error);
       return problemResponse(new UserkitError('INTERNAL_ERROR', { detail: 'Something went wrong on our side' }));
