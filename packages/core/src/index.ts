@@ -123,6 +123,8 @@ export { RateLimiter } from './rate-limiter';
 export type { RateLimitSubject } from './rate-limiter';
 export { assertJson, defaultBodyLimit, isJsonContentType, parseJson, readBody } from './body-reader';
 export type { BodySource } from './body-reader';
+export { apiDocsFiles, apiDocsResponse } from './api-docs';
+export type { ApiDocsAssets, ApiDocsFile, ApiDocsResponse } from './api-docs';
 export { createUserkitHandler, problemResponse } from './request-handler';
 export type { CoreRequest, CoreResponse, FetchContext, UserkitHandler, UserkitHandlerOptions } from './request-handler';
 export { logRequest, requestIdOf, requestRecord, securityEventsOf } from './request-log';

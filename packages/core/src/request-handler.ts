@@ -5,6 +5,7 @@
  * face; adapters with their own request objects translate them into a {@link CoreRequest} and the
  * {@link CoreResponse} back.
  */
+import { apiDocsResponse, type ApiDocsAssets } from './api-docs';
 import { BearerAuthenticator, type Authenticator } from './authenticator';
 import { assertJson, clientChunks, defaultBodyLimit, parseJson, readBody, type BodySource } from './body-reader';
 import { contract, type RouteName, type RouteSpec } from './contract';
@@ -77,6 +78,8 @@ export interface UserkitHandlerOptions {
   publicUrl?: string;
   /** Logs one line per request and one per security event (see request-log.ts); pino fits. Default: none. */
   logger?: RequestLogger;
+  /** Serves the API reference UI at `{basePath}/docs` from these files (see api-docs.ts). Default: not served. */
+  docs?: ApiDocsAssets;
   /** Called with every answered request, after it is answered (metrics). */
   onRequestComplete?: (event: RequestEvent) => void;
 }
@@ -207,6 +210,8 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
     const method = request.method.toUpperCase();
 
     try {
+      const docs = options.docs ? await apiDocsResponse(relative, method, options.docs) : undefined;
+      if (docs) return (trace.route = docs.route), { status: docs.status, headers: docs.headers, body: docs.body };
       const match = router.match(method, relative);
       const route = match.route;
       if (!route) {
