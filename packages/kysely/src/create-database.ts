@@ -50,6 +50,8 @@ export interface UserkitDatabase {
   checkMigrations(): Promise<void>;
   /** Closes the pool or the PGlite instance. */
   close(): Promise<void>;
+  /** PostgreSQL only: the pool's connections (open, idle) and the queries waiting for one, for metrics. */
+  poolStats?: () => { total: number; idle: number; waiting: number };
 }
 
 /** `pg` parses int8 (ids of the log tables, `count(*)`) as numbers on this pool only. */
@@ -62,6 +64,7 @@ interface Connection {
   kind: UserkitDatabase['kind'];
   /** Ends the pool or instance also when Kysely never used (so never destroys) it. */
   release(): Promise<void>;
+  poolStats?: UserkitDatabase['poolStats'];
 }
 
 /**
@@ -101,6 +104,7 @@ async function connect(options: CreateDatabaseOptions): Promise<Connection> {
     return {
       dialect: new PostgresDialect({ pool: options.preparedStatements === false ? pool : preparingPool(pool) }),
       kind: 'postgres',
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       release: async () => {
         if (!pool.ended) await pool.end();
       },
@@ -140,7 +144,7 @@ async function connect(options: CreateDatabaseOptions): Promise<Connection> {
  * ```
  */
 export async function createDatabase(options: CreateDatabaseOptions): Promise<UserkitDatabase> {
-  const { dialect, kind, release } = await connect(options);
+  const { dialect, kind, release, poolStats } = await connect(options);
   const db = new Kysely<Database>({ dialect });
   return {
     db,
@@ -157,5 +161,6 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Us
       await db.destroy();
       await release();
     },
+    ...(poolStats ? { poolStats } : {}),
   };
 }
