@@ -92,11 +92,13 @@ export function requestRecord(event: RequestEvent): Record<string, unknown> {
   return record;
 }
 
-/** Writes a request and its security events to a logger: 5xx as errors, security events as warnings. */
+/** Writes a request and its security events to a logger: 5xx as errors (503: warnings), security events as warnings. */
 export function logRequest(logger: RequestLogger, event: RequestEvent): void {
   const record = requestRecord(event);
   const message = `${event.method} ${event.route ?? '(no route)'} ${event.status}`;
-  if (event.status >= 500) logger.error(record, message);
+  // 503 is an expected state (starting, shutting down, overloaded, database away): a warning.
+  if (event.errorCode === 'SERVICE_UNAVAILABLE') logger.warn(record, message);
+  else if (event.status >= 500) logger.error(record, message);
   else logger.info(record, message);
   for (const security of securityEventsOf(event)) {
     const { requestId, errorCode, ...rest } = security;
