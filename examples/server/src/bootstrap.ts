@@ -10,9 +10,12 @@
  * 4. serve, then seed the super admin and print the banner.
  *
  * Each framework only supplies the request listener; any failure is one line and exit 1.
+ * Shutdown (SIGTERM/SIGINT) is graceful: see graceful-shutdown.ts. Requests are logged through
+ * pino (logger.ts), metrics are served when configured (metrics.ts), and the API reference UI is at
+ * `/api/docs` (api-docs-assets.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import { join } from 'node:path';
 import {
   JwtTokens,
@@ -29,7 +32,10 @@ import { PgliteLockedError, createDatabase, type CreateDatabaseOptions, type Use
 import { ConfigError, loadConfig, type Config } from './config';
 import { jwtSecretFor, prepareDataDir, restrictTree } from './data-dir';
 import { DevMailer } from './dev-mailer';
-import { createLogger, type Logger, type LogStreams } from './logger';
+import { swaggerUiAssets } from './api-docs-assets';
+import { shutDown } from './graceful-shutdown';
+import { createLogger, type LogStreams } from './logger';
+import { createMetrics, type Metrics } from './metrics';
 import { StartupError } from './startup-error';
 
 export { StartupError } from './startup-error';
@@ -43,6 +49,9 @@ export interface RunningServer {
   /** Set when this start created the super admin; the password only when it was generated. */
   seededAdmin: { email: string; generatedPassword: string | undefined } | undefined;
   banner: string;
+  /** The metrics port when USERKIT_METRICS_PORT is set (the one bound, for port 0). */
+  metricsPort: number | undefined;
+  /** Shuts down gracefully: unready, stop accepting, finish in-flight requests, close everything. */
   close(): Promise<void>;
 }
 
@@ -102,12 +111,12 @@ async function openDatabase(config: Config): Promise<UserkitDatabase> {
   return database;
 }
 
-function listen(server: Server, port: number): Promise<number> {
+function listen(server: Server, port: number, variable = 'PORT'): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(new StartupError(`port ${port} is already in use (PORT): stop what listens there or choose another port`));
-      else if (error.code === 'EACCES') reject(new StartupError(`port ${port} needs privileges this process lacks (PORT): choose a port above 1023`));
-      else reject(new StartupError(`cannot listen on port ${port} (PORT): ${error.message}`));
+      if (error.code === 'EADDRINUSE') reject(new StartupError(`port ${port} is already in use (${variable}): stop what listens there or choose another port`));
+      else if (error.code === 'EACCES') reject(new StartupError(`port ${port} needs privileges this process lacks (${variable}): choose a port above 1023`));
+      else reject(new StartupError(`cannot listen on port ${port} (${variable}): ${error.message}`));
     };
     server.once('error', onError);
     server.listen(port, () => {
@@ -139,6 +148,7 @@ export function banner(parts: {
     `userkit (${parts.framework}) on ${databaseLabel(config)}`,
     `  API:      ${base}`,
     `  OpenAPI:  ${base}/openapi.json`,
+    `  Docs:     ${base}/docs`,
     `  Health:   ${base}/health/ready`,
     `  Data:     ${config.dataDir} (private: mode 700${parts.tightenedFrom === undefined ? '' : `, tightened from ${parts.tightenedFrom.toString(8)}`})`,
     `  Outbox:   ${config.mailOutbox}${config.devPrintCodes ? ' (codes also printed here: USERKIT_DEV_PRINT_CODES)' : ''}`,
@@ -164,7 +174,7 @@ export async function startServer(
   streams?: LogStreams,
 ): Promise<RunningServer> {
   const config = loadConfig(env);
-  const log = createLogger(config.logLevel, streams);
+  const log = createLogger(config.logLevel, { streams, pretty: config.logPretty });
   // The data directory holds secrets; PGlite ignores the umask (see data-dir.ts).
   process.umask(0o077);
   const { tightenedFrom } = prepareDataDir(config.dataDir);
@@ -179,26 +189,52 @@ export async function startServer(
   if (config.redisUrl) log.warn('userkit: USERKIT_REDIS_URL is set, but this build has no Redis store (@userkit/redis): rate limits are counted in memory');
 
   let listener: RequestListener = starting;
-  const server = createServer((request, response) => listener(request, response));
+  let metrics: Metrics | undefined;
+  const metricsToken = config.metricsToken;
+  const server = createServer((request, response) => {
+    if (metrics && metricsToken !== undefined && pathOf(request) === '/api/metrics') metrics.serve(request, response);
+    else listener(request, response);
+  });
   const port = await listen(server, config.port);
-  const closeServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  let metricsServer: Server | undefined;
+  const closeServer = async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer?.close(() => resolve()));
+  };
   let database: UserkitDatabase | undefined;
+  const hasher = new WorkerPasswordHasher(); // bcrypt in worker threads: logins never stall the event loop
+  let shuttingDown = false;
   try {
+    let metricsPort: number | undefined;
+    if (config.metricsPort !== undefined) {
+      metricsServer = createServer((request, response) => {
+        if (metrics && pathOf(request) === '/metrics') metrics.serve(request, response);
+        else response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found: see /metrics\n');
+      });
+      metricsPort = await listen(metricsServer, config.metricsPort, 'USERKIT_METRICS_PORT');
+    }
     database = await openDatabase(config);
     if (!config.databaseUrl) restrictTree(join(config.dataDir, 'pglite'));
     const opened = database;
     const service = new UserService({
       repository: database.repository,
-      hasher: new WorkerPasswordHasher(), // bcrypt in worker threads: logins never stall the event loop
+      hasher,
       // Stored verification codes are keyed by the JWT secret (a separate key is derived from it).
       codeSecret: secret,
-      mailer: new DevMailer({ outbox: config.mailOutbox, printCodes: config.devPrintCodes, log: log.info }),
+      mailer: new DevMailer({ outbox: config.mailOutbox, printCodes: config.devPrintCodes, log: (line) => log.info(line) }),
       onMailError: (error) => log.error(`userkit: could not send mail: ${rootMessage(error)}`),
     });
+    if (metricsToken !== undefined || config.metricsPort !== undefined) metrics = createMetrics({ hasher, pool: opened.poolStats }, metricsToken);
     listener = listenerFor({
       service,
       tokens: new JwtTokens({ secret, ttlSeconds: config.accessTokenTtlSeconds }),
-      readiness: () => opened.checkMigrations(),
+      readiness: async () => {
+        if (shuttingDown) throw new UserkitError('SERVICE_UNAVAILABLE', { detail: 'Shutting down', retryAfter: 5 });
+        await opened.checkMigrations();
+      },
+      logger: log,
+      ...(metrics ? { onRequestComplete: metrics.observe } : {}),
+      docs: swaggerUiAssets(),
       trustProxy: config.trustProxy,
       rateLimits: config.rateLimits,
       hsts: config.hsts,
@@ -213,7 +249,9 @@ export async function startServer(
       throw new StartupError(`cannot create the super admin: ${isUserkitError(error) ? error.detail : rootMessage(error)}`);
     }
     const seededAdmin = seeded.created ? { email: config.adminEmail, generatedPassword: config.adminPassword === undefined ? password : undefined } : undefined;
-    const text = banner({ framework, port, config, tightenedFrom, secretSource, seededAdmin });
+    let text = banner({ framework, port, config, tightenedFrom, secretSource, seededAdmin });
+    if (metricsToken !== undefined) text += `\n  Metrics:  http://localhost:${port}/api/metrics (bearer USERKIT_METRICS_TOKEN)`;
+    if (metricsPort !== undefined) text += `\n  Metrics:  http://localhost:${metricsPort}/metrics`;
     // The banner is always shown, whatever the log level: it may carry the only copy of a generated password.
     (streams?.stdout ?? ((line: string) => process.stdout.write(line)))(`${text}\n`);
     return {
@@ -221,20 +259,47 @@ export async function startServer(
       port,
       seededAdmin,
       banner: text,
-      close: async () => {
-        await closeServer();
-        await opened.close();
-      },
+      metricsPort,
+      close: () =>
+        shutDown({
+          server,
+          markUnready: () => (shuttingDown = true),
+          delayMs: config.shutdown.delayMs,
+          timeoutMs: config.shutdown.timeoutMs,
+          step: (message) => log.info(`userkit: shutdown: ${message}`),
+          closeResources: async () => {
+            if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer?.close(() => resolve()));
+            await hasher.close();
+            await opened.close();
+          },
+        }),
     };
   } catch (error) {
     await closeServer();
+    await hasher.close();
     await database?.close().catch(() => {});
     throw error;
   }
 }
 
+/** The path of a request, without its query. */
+function pathOf(request: IncomingMessage): string {
+  return (request.url ?? '').split('?', 1)[0] ?? '';
+}
+
+/** Start-up failures are plain lines on stderr, not log records: a person reads them (exit 1 or 2). */
+interface FailureLog {
+  error(line: string): void;
+  debug(line: string): void;
+}
+
+const stderrLog = (debug: boolean): FailureLog => ({
+  error: (line) => process.stderr.write(`${line}\n`),
+  debug: (line) => (debug ? process.stderr.write(`${line}\n`) : undefined),
+});
+
 /** Writes a start-up failure as one line (the stack too at USERKIT_LOG_LEVEL=debug) and returns the exit code. */
-export function reportStartupFailure(error: unknown, log: Logger = createLogger(process.env['USERKIT_LOG_LEVEL'] === 'debug' ? 'debug' : 'error')): number {
+export function reportStartupFailure(error: unknown, log: FailureLog = stderrLog(process.env['USERKIT_LOG_LEVEL'] === 'debug')): number {
   if (error instanceof ConfigError) {
     for (const line of error.lines) log.error(`userkit: ${line}`);
     return 2;
@@ -251,7 +316,7 @@ export function closeOnSignals(close: () => Promise<void>): void {
   const stop = (signal: string) => {
     if (closing) return;
     closing = true;
-    process.stdout.write(`\n${signal}: shutting down\n`);
+    process.stdout.write(`${signal}: shutting down\n`);
     close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -39,6 +39,18 @@ export interface Config {
   /** Core's `hsts`: off, or the Strict-Transport-Security to send (HTTPS deployments). */
   hsts: HstsOptions | false;
   logLevel: LogLevel;
+  /** Human-readable log lines (pino-pretty); undefined: when stdout is a terminal. */
+  logPretty: boolean | undefined;
+  /** `/api/metrics` (and the metrics port) require `Authorization: Bearer <token>` when set. */
+  metricsToken: string | undefined;
+  /** A separate port serving `/metrics` (for a scraper on a private network). */
+  metricsPort: number | undefined;
+  shutdown: {
+    /** How long SIGTERM waits, unready but still serving, before it stops accepting (load balancers catch up). */
+    delayMs: number;
+    /** How long in-flight requests may take to finish before their connections are closed. */
+    timeoutMs: number;
+  };
   dataDir: string;
   adminEmail: string;
   adminPassword: string | undefined;
@@ -209,6 +221,14 @@ export const configSchema = z.object({
   USERKIT_RATE_LIMITS: rateLimitSetting.default({}),
   USERKIT_HSTS: hstsSetting.default(false),
   USERKIT_LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
+  USERKIT_LOG_PRETTY: flag.optional(),
+  USERKIT_METRICS_TOKEN: z
+    .string()
+    .refine((token) => Buffer.byteLength(token) >= 16, { message: 'must be at least 16 bytes (e.g. `openssl rand -base64 24`)' })
+    .optional(),
+  USERKIT_METRICS_PORT: integer(0, 65_535, 'a port number from 0 to 65535').optional(),
+  USERKIT_SHUTDOWN_DELAY: duration('ms', 'ms', 0, 60_000, 'a duration up to 1m: milliseconds, or with a unit (5s)').default(0),
+  USERKIT_SHUTDOWN_TIMEOUT: duration('ms', 'ms', 0, 600_000, 'a duration up to 10m: milliseconds, or with a unit (10s, 1m)').default(10_000),
   USERKIT_DATA_DIR: z.string().default('.data'),
   USERKIT_ADMIN_EMAIL: z
     .string()
@@ -261,6 +281,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimits: c.USERKIT_RATE_LIMITS,
     hsts: c.USERKIT_HSTS,
     logLevel: c.USERKIT_LOG_LEVEL,
+    logPretty: c.USERKIT_LOG_PRETTY,
+    metricsToken: c.USERKIT_METRICS_TOKEN,
+    metricsPort: c.USERKIT_METRICS_PORT,
+    shutdown: { delayMs: c.USERKIT_SHUTDOWN_DELAY, timeoutMs: c.USERKIT_SHUTDOWN_TIMEOUT },
     dataDir,
     adminEmail: c.USERKIT_ADMIN_EMAIL,
     adminPassword: c.USERKIT_ADMIN_PASSWORD,

@@ -139,3 +139,44 @@ describe('a started server (Hono on PGlite)', () => {
     expect(run.stderr()).toBe('');
   });
 });
+
+describe('graceful shutdown (Hono on PGlite)', () => {
+  it('on SIGTERM answers readiness 503, finishes the logins in flight, then refuses connections and exits 0', async () => {
+    const dir = dataDir();
+    const password = 'operator chosen passphrase';
+    // A short delay: readiness is 503 while the server still accepts, as a load balancer would see it.
+    const run = start('Hono', { USERKIT_DATA_DIR: dir, USERKIT_ADMIN_PASSWORD: password, USERKIT_SHUTDOWN_DELAY: '300ms', USERKIT_LOG_PRETTY: 'off' });
+    while (!run.stdout().includes('Super admin')) {
+      if (run.child.exitCode !== null) throw new Error(`exited: ${run.stderr()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const base = `http://localhost:${Number(/localhost:(\d+)\/api/.exec(run.stdout())?.[1])}/api`;
+    const order: string[] = [];
+    // Real slow requests: each login runs bcrypt (cost 12) in the hasher's workers, queued behind each other.
+    const logins = Array.from({ length: 5 }, (_, i) =>
+      fetch(`${base}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': `login-${i}` },
+        body: JSON.stringify({ email: 'admin@example.com', password }),
+      }).then((response) => (order.push(`login ${response.status}`), response.status)),
+    );
+    // Every login is on the server (its connection accepted) before the signal.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    run.child.kill('SIGTERM');
+    let ready = 0;
+    while (ready !== 503) ready = (await fetch(`${base}/health/ready`)).status;
+    order.push('ready 503');
+    expect(await Promise.all(logins)).toEqual([200, 200, 200, 200, 200]);
+    // At least one login was still running when readiness already said 503, and it completed.
+    expect(order.indexOf('ready 503')).toBeLessThan(order.lastIndexOf('login 200'));
+    await expect(fetch(`${base}/health`)).rejects.toThrow();
+    expect(await run.exited).toBe(0);
+    const lines = run.stdout().split('\n').filter((line) => line.startsWith('{'));
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.filter((r) => r['route'] === '/auth/login').map((r) => r['reqId']).sort()).toEqual(['login-0', 'login-1', 'login-2', 'login-3', 'login-4']);
+    expect(records.map((r) => r['msg'])).toContain('userkit: shutdown: closed');
+    expect(run.stdout()).not.toContain(password);
+    // Warnings only (the 503 readiness answers), no errors.
+    expect(run.stderr().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { level: number }).level)).not.toContain(50);
+  });
+});

@@ -1,24 +1,57 @@
 /**
  * The OpenAPI 3.1 document, generated from the contract with zod's JSON Schema output: nothing in
  * it is written by hand except the titles.
+ *
+ * It is written for code generators too: the shared answer shapes are named components
+ * (`#/components/schemas/User`, …), so openapi-typescript and its kin emit named types rather than
+ * one anonymous copy per response, and path ids are integers (they travel as digits in the path).
  */
 import * as z from 'zod';
-import { contract, type RouteSpec } from './contract';
+import { contract, userPageSchema, type RouteSpec } from './contract';
 import { errorStatus, errorTitles, type ErrorCode } from './errors';
+import { activitySchema, creditTransactionSchema } from './ledger-schema';
 import { problemContentType, problemSchema } from './problem';
+import { userSchema } from './user-schema';
 
 type JsonSchema = Record<string, unknown>;
 
+/** The named answer shapes: each appears once under `components.schemas` and is referenced elsewhere. */
+const named = z.registry<{ id: string }>();
+named.add(userSchema, { id: 'User' });
+named.add(userPageSchema, { id: 'UserPage' });
+named.add(creditTransactionSchema, { id: 'CreditTransaction' });
+named.add(activitySchema, { id: 'ActivityEntry' });
+named.add(problemSchema, { id: 'Problem' });
+
+/** Components met while converting answers; filled by {@link toSchema}. */
+let components: Record<string, JsonSchema> = {};
+
+/**
+ * A zod schema as JSON Schema. Answers (`output`) use the named components: zod extracts them to
+ * `$defs`, which are moved to `components.schemas`. Request shapes stay inline (their input form
+ * differs from the answer form).
+ */
 const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', ...(io === 'output' ? { metadata: named } : {}) }) as JsonSchema;
+  const { $schema: _ignored, $defs, ...rest } = JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema;
+  for (const [id, definition] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>)) components[id] = definition;
   return rest;
 };
+
+/** A path parameter's schema: digit strings (ids) are documented as the integers they are. */
+function pathSchema(schema: z.ZodType): JsonSchema {
+  const json = toSchema(schema, 'input');
+  if (json['type'] === 'string' && typeof json['pattern'] === 'string' && /^\^\\d\{1,\d+\}\$$/.test(json['pattern'])) {
+    return { type: 'integer', minimum: 1, maximum: 2_147_483_647 };
+  }
+  return json;
+}
 
 function parameters(spec: RouteSpec): JsonSchema[] {
   const out: JsonSchema[] = [];
   if (spec.params) {
     for (const [name, schema] of Object.entries(spec.params.shape)) {
-      out.push({ name, in: 'path', required: true, schema: toSchema(schema as z.ZodType, 'input') });
+      out.push({ name, in: 'path', required: true, schema: pathSchema(schema as z.ZodType) });
     }
   }
   if (spec.query) {
@@ -68,6 +101,8 @@ function responses(spec: RouteSpec): Record<string, JsonSchema> {
  * ```
  */
 export function createOpenApiDocument(options: { serverUrl?: string; title?: string; version?: string } = {}): JsonSchema {
+  components = {};
+  toSchema(problemSchema, 'output'); // registers Problem, which every error answer references
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const [operationId, spec] of Object.entries(contract) as [string, RouteSpec][]) {
     const path = spec.path.replace(/:([a-z_]+)/g, '{$1}');
@@ -103,7 +138,7 @@ export function createOpenApiDocument(options: { serverUrl?: string; title?: str
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { Problem: toSchema(problemSchema, 'output') },
+      schemas: components,
     },
   };
 }

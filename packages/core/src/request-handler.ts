@@ -5,6 +5,7 @@
  * face; adapters with their own request objects translate them into a {@link CoreRequest} and the
  * {@link CoreResponse} back.
  */
+import { apiDocsResponse, type ApiDocsAssets } from './api-docs';
 import type { Authenticator } from './authenticator';
 import { assertJson, clientChunks, defaultBodyLimit, parseJson, readBody, type BodySource } from './body-reader';
 import { contract, type RouteName, type RouteSpec } from './contract';
@@ -23,6 +24,7 @@ import { createRouter } from './router';
 import { securityHeaders, withSecurityHeaders, type HstsOptions } from './security-headers';
 import { MemoryRateLimitStore, type RateLimitSettings, type RateLimitStore } from './rate-limit-store';
 import { createClientAddressResolver, type TrustProxy } from './client-address';
+import { withRequestLog, type RequestEvent, type RequestLogger, type RequestTrace } from './request-log';
 import type { UserService } from './user-service';
 import type { UserRecord } from './user-record';
 import { defaultAuthenticator, guardOver, type UserGuard } from './user-guard';
@@ -81,6 +83,12 @@ export interface UserkitHandlerOptions {
   hsts?: HstsOptions | false;
   /** Browser origins allowed to call the API (docs/api.md, "CORS"). Default: none (no CORS headers). */
   cors?: CorsOptions;
+  /** Logs one line per request and one per security event (see request-log.ts); pino fits. Default: none. */
+  logger?: RequestLogger;
+  /** Serves the API reference UI at `{basePath}/docs` from these files (see api-docs.ts). Default: not served. */
+  docs?: ApiDocsAssets;
+  /** Called with every answered request, after it is answered (metrics). */
+  onRequestComplete?: (event: RequestEvent) => void;
 }
 
 /** What the Fetch face takes besides the request. */
@@ -187,19 +195,22 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
   };
 
   const security = securityHeaders(options.hsts);
+  // Each answer gets an X-Request-Id and is told to the logger and observer (request-log.ts).
+  const logged = withRequestLog(answer, { ...options, clientAddress, onError });
   /** Every answer leaves through here: the one place the security headers are added. */
   async function handle(request: CoreRequest): Promise<CoreResponse | undefined> {
-    const response = await answer(request);
+    const response = await logged(request);
     if (!response) return response;
     // CORS applies to the API's answers only; a path passed on to the app is the app's to answer.
     return withSecurityHeaders(cors ? cors.apply(request, response) : response, security);
   }
 
-  async function answer(request: CoreRequest): Promise<CoreResponse | undefined> {
+  async function answer(request: CoreRequest, trace: RequestTrace): Promise<CoreResponse | undefined> {
     const url = parseTarget(request.url);
     if (!url) {
       // `OPTIONS *` asks about the server as a whole: well-formed, and the host app's to answer.
       if (request.url === '*' && request.method.toUpperCase() === 'OPTIONS') return undefined;
+      trace.errorCode = 'VALIDATION_ERROR';
       return problemResponse(new UserkitError('VALIDATION_ERROR', { detail: 'The request target is not a valid path' }));
     }
     let pathname = url.pathname;
@@ -211,13 +222,18 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
     const method = request.method.toUpperCase();
 
     try {
+      const docs = options.docs ? await apiDocsResponse(relative, method, options.docs) : undefined;
+      if (docs) return (trace.route = docs.route), { status: docs.status, headers: docs.headers, body: docs.body };
       const match = router.match(method, relative);
       const route = match.route;
       if (!route) {
         if (match.allow.length === 0) throw new UserkitError('NOT_FOUND', { detail: `No route ${method} ${pathname}` });
         const allow = match.allow.join(', ');
+        trace.errorCode = 'METHOD_NOT_ALLOWED';
         return problemResponse(new UserkitError('METHOD_NOT_ALLOWED', { detail: `Use ${allow}` }), { allow });
       }
+      trace.route = route.path.replace(/:([a-z_]+)/g, '{$1}');
+      trace.routeName = route.name;
       // The params schema is the one rule for path parameters; it is read before authentication so
       // a valid id can be loaded with the caller, and its failure reported after the access checks.
       const params = route.params?.safeParse(match.params);
@@ -227,6 +243,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         const targetId = route.loadsTarget && params?.success ? (params.data as { id?: number }).id : undefined;
         if (targetId !== undefined && authenticator.authenticateWith) ({ actor, other: target } = await authenticator.authenticateWith(request, targetId));
         else actor = await authenticator.authenticate(request);
+        trace.userId = actor?.id;
         if (!actor) throw new UserkitError('UNAUTHENTICATED', { detail: 'Sign in and send Authorization: Bearer <token>' });
         if (route.access === 'admin' && actor.user_type !== 'admin') throw new UserkitError('FORBIDDEN', { detail: 'Admins only' });
       }
@@ -266,6 +283,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
       }
       return successResponse(route, basePath, result.status ?? route.success.status, result.body, method === 'HEAD');
     } catch (error) {
+      trace.errorCode = isUserkitError(error) ? error.code : 'INTERNAL_ERROR';
       if (isUserkitError(error)) return problemResponse(error);
       onError(error);
       return problemResponse(new UserkitError('INTERNAL_ERROR', { detail: 'Something went wrong on our side' }));

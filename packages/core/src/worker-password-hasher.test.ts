@@ -62,7 +62,7 @@ describe('WorkerPasswordHasher', { timeout: 60_000 }, () => {
       expect(await hasher.verify('correct horse', hash)).toBe(false);
     }
     expect(spawned).toHaveLength(0);
-    expect(hasher.stats).toEqual({ workers: 0, busy: 0, queued: 0 });
+    expect(hasher.stats).toEqual({ workers: 0, busy: 0, queued: 0, started: 0, waitMsTotal: 0 });
   });
 
   it('needsRehash is true for a lower cost or a non-bcrypt string, false otherwise', () => {
@@ -132,7 +132,7 @@ describe('WorkerPasswordHasher', { timeout: 60_000 }, () => {
       track('third', hasher.hash('third password')),
       track('verify', hasher.verify('x', fakeHash('10'))),
     ];
-    expect(hasher.stats).toEqual({ workers: 1, busy: 1, queued: 1 });
+    expect(hasher.stats).toMatchObject({ workers: 1, busy: 1, queued: 1 });
     const results = await Promise.allSettled(calls);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
     // The overflow was refused before the running job finished, not after waiting in line.
@@ -143,7 +143,9 @@ describe('WorkerPasswordHasher', { timeout: 60_000 }, () => {
       expect(error).toMatchObject({ status: 503, retryAfter: 1, detail: 'Too many sign-ins at once; try again shortly' });
     }
     expect(spawned).toHaveLength(1);
-    expect(hasher.stats).toEqual({ workers: 1, busy: 0, queued: 0 });
+    expect(hasher.stats).toMatchObject({ workers: 1, busy: 0, queued: 0, started: 2 });
+    // The second job waited for the first one: its queue time is counted.
+    expect(hasher.stats.waitMsTotal).toBeGreaterThan(0);
     // Once the queue drains, new work is accepted again.
     expect(await hasher.verify('second password', (results[1] as PromiseFulfilledResult<string>).value)).toBe(true);
   });
@@ -171,7 +173,7 @@ describe('WorkerPasswordHasher', { timeout: 60_000 }, () => {
     const hash = await queued; // picked up by a replacement
     expect(spawned).toHaveLength(2);
     expect(await hasher.verify('second password', hash)).toBe(true);
-    expect(hasher.stats).toEqual({ workers: 1, busy: 0, queued: 0 });
+    expect(hasher.stats).toMatchObject({ workers: 1, busy: 0, queued: 0 });
   });
 
   it('close() terminates the workers, rejects pending jobs, and a later call starts new workers', async () => {
@@ -182,7 +184,7 @@ describe('WorkerPasswordHasher', { timeout: 60_000 }, () => {
     const pending = Promise.allSettled([hasher.hash('running'), hasher.verify('queued', fakeHash('10'))]);
     await hasher.close();
     expect(await firstExit).toBeTypeOf('number');
-    expect(hasher.stats).toEqual({ workers: 0, busy: 0, queued: 0 });
+    expect(hasher.stats).toMatchObject({ workers: 0, busy: 0, queued: 0 });
     for (const result of await pending) {
       expect(result.status).toBe('rejected');
       expect((result as PromiseRejectedResult).reason).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503, retryAfter: 1 });

@@ -40,6 +40,10 @@ export interface WorkerPasswordHasherStats {
   busy: number;
   /** Jobs waiting for a worker. */
   queued: number;
+  /** Jobs given to a worker since the hasher was made (a counter). */
+  started: number;
+  /** Milliseconds those jobs waited in the queue, added up (a counter: with `started`, the mean wait). */
+  waitMsTotal: number;
 }
 
 type JobMessage = { op: 'hash'; password: string; cost: number } | { op: 'verify'; password: string; hash: string };
@@ -49,6 +53,8 @@ interface Job {
   message: JobMessage;
   resolve(value: string | boolean): void;
   reject(error: unknown): void;
+  /** `performance.now()` when the job was asked for: its queue wait ends when a worker takes it. */
+  queuedAt: number;
   timer?: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -132,6 +138,8 @@ export class WorkerPasswordHasher implements PasswordHasher {
   readonly maxQueue: number;
   readonly #slots: Slot[] = [];
   readonly #queue: Job[] = [];
+  #started = 0;
+  #waitMsTotal = 0;
 
   constructor(options: WorkerPasswordHasherOptions = {}) {
     ({ cost: this.cost, maxCost: this.maxCost } = bcryptCostOptions(options));
@@ -160,6 +168,8 @@ export class WorkerPasswordHasher implements PasswordHasher {
       workers: this.#slots.length,
       busy: this.#slots.filter((slot) => slot.job !== undefined).length,
       queued: this.#queue.length,
+      started: this.#started,
+      waitMsTotal: this.#waitMsTotal,
     };
   }
 
@@ -183,7 +193,7 @@ export class WorkerPasswordHasher implements PasswordHasher {
 
   #run(message: JobMessage): Promise<string | boolean> {
     return new Promise((resolve, reject) => {
-      const job: Job = { message, resolve, reject };
+      const job: Job = { message, resolve, reject, queuedAt: performance.now() };
       const slot = this.#idleSlot();
       if (slot) this.#start(slot, job);
       else if (this.#queue.length < this.maxQueue) this.#queue.push(job);
@@ -209,6 +219,8 @@ export class WorkerPasswordHasher implements PasswordHasher {
   }
 
   #start(slot: Slot, job: Job): void {
+    this.#started += 1;
+    this.#waitMsTotal += performance.now() - job.queuedAt;
     slot.job = job;
     slot.worker.ref();
     try {

@@ -71,6 +71,8 @@ export interface UserkitDatabase {
   checkMigrations(): Promise<void>;
   /** Closes what `createDatabase` opened: its pool, its PGlite instance, or a given instance. */
   close(): Promise<void>;
+  /** PostgreSQL only: the pool's connections (open, idle) and the queries waiting for one, for metrics. */
+  poolStats?: () => { total: number; idle: number; waiting: number };
 }
 
 interface Connection {
@@ -78,6 +80,7 @@ interface Connection {
   kind: UserkitDatabase['kind'];
   /** Ends the pool or instance also when Kysely never used (so never destroys) it. */
   release(): Promise<void>;
+  poolStats?: UserkitDatabase['poolStats'];
 }
 
 const loadPg = (feature: string) => importOptionalPeer(() => import('pg'), feature, ['pg']).then((module) => module.default);
@@ -99,7 +102,13 @@ async function connect(options: CreateDatabaseOptions): Promise<Connection> {
   if ('pgPool' in options) {
     const pgModule = await loadPg('createDatabase({ pgPool })');
     const pool = userkitPool(options.pgPool, { prepared: options.preparedStatements !== false, types: int8AsNumber(pgModule), owned: false });
-    return { db: kyselyOver(new PostgresDialect({ pool })), kind: 'postgres', release: async () => {} };
+    const appPool = options.pgPool;
+    return {
+      db: kyselyOver(new PostgresDialect({ pool })),
+      kind: 'postgres',
+      poolStats: () => ({ total: appPool.totalCount, idle: appPool.idleCount, waiting: appPool.waitingCount }),
+      release: async () => {},
+    };
   }
   if ('url' in options) {
     const pgModule = await loadPg('createDatabase({ url })');
@@ -113,6 +122,7 @@ async function connect(options: CreateDatabaseOptions): Promise<Connection> {
     return {
       db: kyselyOver(new PostgresDialect({ pool: userkitPool(pool, { prepared: options.preparedStatements !== false }) })),
       kind: 'postgres',
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       release: async () => {
         if (!pool.ended) await pool.end();
       },
@@ -165,7 +175,7 @@ async function connect(options: CreateDatabaseOptions): Promise<Connection> {
  * ```
  */
 export async function createDatabase(options: CreateDatabaseOptions): Promise<UserkitDatabase> {
-  const { db, kind, release } = await connect(options);
+  const { db, kind, release, poolStats } = await connect(options);
   // An app's Kysely is the app's to destroy; everything else was opened here.
   const owned = !('kysely' in options);
   return {
@@ -183,5 +193,6 @@ export async function createDatabase(options: CreateDatabaseOptions): Promise<Us
       if (owned) await db.destroy();
       await release();
     },
+    ...(poolStats ? { poolStats } : {}),
   };
 }

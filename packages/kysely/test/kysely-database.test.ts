@@ -192,6 +192,8 @@ describe('createDatabase', () => {
       expect(JSON.stringify(error)).not.toContain('someone@example.com');
       expect(await errorOf(database.repository.ping())).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
       expect(await errorOf(database.checkMigrations())).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      // The pool's counts, for metrics: nothing open, nothing waiting after the failures.
+      expect(database.poolStats?.()).toEqual({ total: 0, idle: 0, waiting: 0 });
     } finally {
       await database.close();
     }
@@ -202,6 +204,7 @@ describe('createDatabase', () => {
     try {
       const first = await createDatabase({ pglite: { dataDir } });
       expect(first.kind).toBe('pglite');
+      expect(first.poolStats).toBeUndefined(); // PGlite has no pool
       await first.migrate();
       await first.repository.insert(newUser({ email: 'kept@example.com' }));
       await first.close();
