@@ -21,6 +21,7 @@ import { toFetchResponse } from './response-body';
 import { createRouter } from './router';
 import { MemoryRateLimitStore, type RateLimitSettings, type RateLimitStore } from './rate-limit-store';
 import { createClientAddressResolver, type TrustProxy } from './client-address';
+import { SessionCookie, csrfOrigins, type CsrfOptions, type SessionCookieOptions } from './session-cookie';
 import type { UserService } from './user-service';
 import type { UserRecord } from './user-record';
 import { fieldErrorsOf, isPlainObject } from './validation';
@@ -74,6 +75,13 @@ export interface UserkitHandlerOptions {
   onError?: (error: unknown) => void;
   /** Public URL of the API for the OpenAPI `servers` entry. Default: `basePath`. */
   publicUrl?: string;
+  /**
+   * Browser mode (docs/sessions.md): carry the refresh token in an HttpOnly cookie instead of the
+   * body (`true` for the defaults). Default off.
+   */
+  sessionCookie?: SessionCookieOptions | boolean;
+  /** CSRF checks of cookie-authenticated writes (browser mode): allowed origins and the required header. */
+  csrf?: CsrfOptions;
 }
 
 /** What the Fetch face takes besides the request. */
@@ -160,11 +168,15 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
     options.authenticator ??
     new BearerAuthenticator(
       options.tokens,
-      (id) => options.service.findActor(id),
-      (actorId, otherId) => options.service.findActorWith(actorId, otherId),
+      (id, sessionId) => options.service.findActor(id, sessionId),
+      (actorId, otherId, sessionId) => options.service.findActorWith(actorId, otherId, sessionId),
     );
   const limiter = new RateLimiter(options.rateLimitStore ?? new MemoryRateLimitStore(), options.rateLimits);
   const clientAddress = createClientAddressResolver(options.trustProxy);
+  const origins = csrfOrigins(options);
+  const sessionCookie = options.sessionCookie
+    ? new SessionCookie(options.sessionCookie === true ? {} : options.sessionCookie, basePath, origins ? { ...options.csrf, origins } : (options.csrf ?? {}))
+    : undefined;
   const onError = options.onError ?? ((error: unknown) => console.error('userkit: unexpected error', error instanceof Error ? `${error.name}: ${error.message}` : typeof error));
   let openapi: unknown;
   const document = () => (openapi ??= createOpenApiDocument({ serverUrl: options.publicUrl ?? basePath }));
@@ -241,6 +253,8 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         openapi: document,
         ready,
         target,
+        clientAddress: clientAddress(request),
+        sessionCookie,
       };
       const result = route.rateLimit
         ? await limiter.run(route.rateLimit, { email: emailOf(body), address: clientAddress(request) }, () => route.run(context))
@@ -250,7 +264,9 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         if (result.stream.filename) headers['content-disposition'] = `attachment; filename="${result.stream.filename}"`;
         return { status: result.status ?? route.success.status, headers, body: method === 'HEAD' ? null : result.stream.chunks };
       }
-      return successResponse(route, basePath, result.status ?? route.success.status, result.body, method === 'HEAD');
+      const response = successResponse(route, basePath, result.status ?? route.success.status, result.body, method === 'HEAD');
+      if (result.headers) Object.assign(response.headers, result.headers);
+      return response;
     } catch (error) {
       if (isUserkitError(error)) return problemResponse(error);
       onError(error);

@@ -12,6 +12,8 @@ import {
   patchableColumns,
   userColumnNames,
   type ActivityRecord,
+  type ActorLookup,
+  type ActorLookupResult,
   type CreditTransactionRecord,
   type CursorValue,
   type FindOptions,
@@ -31,6 +33,7 @@ import {
 } from '@userkit/core';
 import type { Database, UsersTable } from './database';
 import { TransactionConflictError, mapDatabaseError } from './map-database-error';
+import { KyselySessionStore } from './kysely-session-store';
 import { markHotStatement } from './prepared-statements';
 
 /** Attempts of a transaction that keeps losing deadlocks or serialization conflicts. */
@@ -63,6 +66,23 @@ interface HotQueries {
   findById(id: number): CompiledQuery<UserRow>;
   /** By ids, deleted rows included. */
   findByIds(ids: number[]): CompiledQuery<UserRow>;
+  /** By id, with whether the caller's session (family) is live at `now`. */
+  findActor(id: number, sessionId: string, now: Date): CompiledQuery<UserRow & { session_live: boolean }>;
+  /** By ids, the row of `actorId` with whether its session is live (false on the other rows). */
+  findActorWith(ids: number[], actorId: number, sessionId: string, now: Date): CompiledQuery<UserRow & { session_live: boolean }>;
+}
+
+/** Sentinels compiled into a query's parameters, swapped for the values of each call. */
+const slot = { id: -101, ids: [-102], sessionId: '\u0000sid', now: new Date(-103), actorId: -104 };
+type Slot = keyof typeof slot;
+
+/** The parameter order of a compiled query, as slot names (throws on anything else). */
+function slotsOf(parameters: readonly unknown[]): Slot[] {
+  return parameters.map((value) => {
+    const name = (Object.keys(slot) as Slot[]).find((key) => slot[key] === value);
+    if (name === undefined) throw new Error('userkit: unexpected parameter in a hot query');
+    return name;
+  });
 }
 const hotQueryCache = new WeakMap<Kysely<Database>, HotQueries>();
 
@@ -76,11 +96,27 @@ function hotQueries(db: Kysely<Database>): HotQueries {
     const byIds = db.selectFrom('users').select(userColumns).where(sql<SqlBool>`id = any(cast(${[0]} as int[]))`).compile();
     // One parameter each: the id (or the id array) takes the placeholder's place.
     if (byId.parameters.length !== 1 || byIds.parameters.length !== 1) throw new Error('userkit: unexpected parameters in a hot query');
-    markHotStatement(byId.sql);
-    markHotStatement(byIds.sql);
+    // The session check rides on the same statement (a correlated EXISTS on the partial index of
+    // live heads): checking that an access token's session has not ended costs no extra round trip.
+    const live = (userId: RawBuilder<unknown>) =>
+      sql<boolean>`exists (select 1 from user_sessions s where s.family_id = ${slot.sessionId} and s.user_id = ${userId} and s.revoked_at is null and s.replaced_by is null and s.expires_at > ${slot.now})`;
+    const actor = db.selectFrom('users').select(userColumns).select(live(sql`users.id`).as('session_live')).where('id', '=', slot.id).compile();
+    const actorWith = db
+      .selectFrom('users')
+      .select(userColumns)
+      .select(sql<boolean>`(users.id = ${slot.actorId} and ${live(sql`users.id`)})`.as('session_live'))
+      .where(sql<SqlBool>`id = any(cast(${slot.ids} as int[]))`)
+      .compile();
+    const actorSlots = slotsOf(actor.parameters);
+    const actorWithSlots = slotsOf(actorWith.parameters);
+    for (const text of [byId.sql, byIds.sql, actor.sql, actorWith.sql]) markHotStatement(text);
+    const bind = (slots: Slot[], values: { [K in Slot]?: unknown }) => slots.map((name) => values[name]);
     queries = {
       findById: (id) => CompiledQuery.raw(byId.sql, [id]) as CompiledQuery<UserRow>,
       findByIds: (ids) => CompiledQuery.raw(byIds.sql, [ids]) as CompiledQuery<UserRow>,
+      findActor: (id, sessionId, now) => CompiledQuery.raw(actor.sql, bind(actorSlots, { id, sessionId, now })) as CompiledQuery<UserRow & { session_live: boolean }>,
+      findActorWith: (ids, actorId, sessionId, now) =>
+        CompiledQuery.raw(actorWith.sql, bind(actorWithSlots, { ids, actorId, sessionId, now })) as CompiledQuery<UserRow & { session_live: boolean }>,
     };
     hotQueryCache.set(db, queries);
   }
@@ -191,10 +227,13 @@ function filters(eb: ExpressionBuilder<Database, 'users'>, query: ListFilters): 
  */
 export class KyselyUserRepository implements UserRepository {
   readonly #db: Kysely<Database>;
+  /** The sessions (`user_sessions`) over the same connection: inside {@link transaction}, in it. */
+  readonly sessions: KyselySessionStore;
 
   /** @param db a Kysely instance (or transaction) over a database migrated by `migrateToLatest`. */
   constructor(db: Kysely<Database>) {
     this.#db = db;
+    this.sessions = new KyselySessionStore(db);
   }
 
   async #run<T>(work: () => Promise<T>): Promise<T> {
@@ -243,6 +282,29 @@ export class KyselyUserRepository implements UserRepository {
     return this.#run(async () => {
       const { rows } = await this.#db.executeQuery(hotQueries(this.#db).findById(id));
       return rows[0] && rows[0].deleted_at === null ? toUserRecord(rows[0]) : undefined;
+    });
+  }
+
+  findActor(lookup: ActorLookup): Promise<ActorLookupResult> {
+    const { id, sessionId, otherId, now } = lookup;
+    return this.#run(async () => {
+      if (sessionId === undefined) {
+        if (otherId === undefined) return { actor: await this.findById(id), sessionLive: true, other: undefined };
+        const rows = await this.findByIds([id, otherId]);
+        return { actor: rows.find((r) => r.id === id), sessionLive: true, other: rows.find((r) => r.id === otherId) ?? null };
+      }
+      const queries = hotQueries(this.#db);
+      const query = otherId === undefined || otherId === id ? queries.findActor(id, sessionId, now) : queries.findActorWith([id, otherId], id, sessionId, now);
+      const { rows } = await this.#db.executeQuery(query);
+      const liveRow = (wanted: number) => rows.find((row) => row.id === wanted && row.deleted_at === null);
+      const actorRow = liveRow(id);
+      const otherRow = otherId === undefined ? undefined : liveRow(otherId);
+      const strip = ({ session_live: _, ...row }: UserRow & { session_live: boolean }) => toUserRecord(row);
+      return {
+        actor: actorRow && strip(actorRow),
+        sessionLive: actorRow?.session_live === true,
+        other: otherId === undefined ? undefined : otherRow ? strip(otherRow) : null,
+      };
     });
   }
 
