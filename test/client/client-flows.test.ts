@@ -83,7 +83,7 @@ describe.each(adapters)('the client against a real %s server over HTTPS', (adapt
       expect(recorder.last()?.url).toBe(`${h.apiUrl}/auth/verify-email`);
 
       const session = await api.login({ body: { email, password } });
-      expect(session).toMatchObject({ token_type: 'Bearer', expires_in: 3600, user: { id: registered.id } });
+      expect(session).toMatchObject({ token_type: 'Bearer', expires_in: 900, user: { id: registered.id } });
       expect(recorder.last()?.url).toBe(`${h.baseUrl}/api/auth/login`);
       token = session.access_token;
 

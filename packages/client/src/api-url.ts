@@ -52,7 +52,7 @@ export function normaliseBaseUrl(value: string, label: string): string {
 export function emailBaseUrl(value: string): string {
   const url = normaliseBaseUrl(value, 'emailBaseUrl');
   if (!url.startsWith('https://')) {
-    throw new ConfigurationError(`emailBaseUrl must be the production API over https://, got ${value}. Email-related calls (register, verify-email, resend-verification) never go over plain HTTP.`);
+    throw new ConfigurationError(`emailBaseUrl must be the production API over https://, got ${value}. Email-related calls (register, verify-email, resend-verification, forgot-password, reset-password) never go over plain HTTP.`);
   }
   return url;
 }

@@ -7,7 +7,8 @@ import { sessionIdOf } from './authenticator';
 import { UserkitError } from './errors';
 import { expectedVersionFromIfMatch } from './etag';
 import type { SessionCookie } from './session-cookie';
-import type { RefreshInput } from './session-schema';
+import { refreshSchema } from './session-schema';
+import { parseInput } from './validation';
 import type { SessionGrant } from './service/sessions';
 import type { User } from './user-schema';
 import type { JwtTokens } from './jwt-tokens';
@@ -35,8 +36,8 @@ export interface OperationContext {
   ready(): Promise<Record<string, string>>;
   /** The user of the path's id when authentication loaded it with the caller (null: missing); see {@link Operation.loadsTarget}. */
   target?: UserRecord | null | undefined;
-  /** The client address (as the handler's `trustProxy` reads it), stored with sessions. */
-  clientAddress?: string | undefined;
+  /** The client address (as the handler's `trustProxy` reads it), stored with sessions; computed on demand. */
+  clientAddress?: (() => string) | undefined;
   /** Browser mode: the refresh token travels in this cookie (docs/sessions.md). */
   sessionCookie?: SessionCookie | undefined;
 }
@@ -75,7 +76,7 @@ const id = (ctx: OperationContext): number => ctx.params.id as number;
 
 async function* emptyBody(): AsyncGenerator<Uint8Array> {}
 
-const sessionMeta = (ctx: OperationContext) => ({ userAgent: ctx.header('user-agent'), ip: ctx.clientAddress });
+const sessionMeta = (ctx: OperationContext) => ({ userAgent: ctx.header('user-agent'), ip: ctx.clientAddress?.() });
 
 /** The answer of login and refresh: the access token names the session; the refresh token goes in the body or the cookie. */
 async function sessionAnswer(ctx: OperationContext, user: User, tokenVersion: number, grant: SessionGrant): Promise<OperationResult> {
@@ -86,7 +87,7 @@ async function sessionAnswer(ctx: OperationContext, user: User, tokenVersion: nu
 
 /** The refresh token of a refresh or logout: the body's, else (browser mode, CSRF-checked) the cookie's. */
 function refreshTokenOf(ctx: OperationContext): string | undefined {
-  const fromBody = (ctx.body as RefreshInput | undefined)?.refresh_token;
+  const fromBody = parseInput(refreshSchema, ctx.body ?? {}).refresh_token;
   if (fromBody !== undefined) return fromBody;
   const cookie = ctx.sessionCookie;
   const fromCookie = cookie?.read(ctx);

@@ -253,7 +253,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         openapi: document,
         ready,
         target,
-        clientAddress: clientAddress(request),
+        clientAddress: () => clientAddress(request),
         sessionCookie,
       };
       const result = route.rateLimit
