@@ -21,11 +21,6 @@ interface SessionItem {
   ip: string | null;
 }
 
-const until = async (check: () => boolean): Promise<void> => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(check()).toBe(true);
-};
-
 describe.each(adapters)('sessions on %s', (adapter) => {
   describe.each(storeTargets())('over $name', (store) => {
     let h: HttpHarness;
@@ -111,7 +106,7 @@ describe.each(adapters)('sessions on %s', (adapter) => {
       const known = await h.request<{ status: string }>('POST', '/api/auth/forgot-password', { body: { email: user.email } });
       expect([unknown.status, known.status]).toEqual([202, 202]);
       expect(known.text).toBe(unknown.text);
-      await until(() => h.mailer.lastCodeFor(user.email) !== undefined);
+      await h.service.settled();
       const code = h.mailer.lastCodeFor(user.email)!;
       expect(h.mailer.messages.some((m) => m.to === 'nobody@example.com')).toBe(false);
 

@@ -59,9 +59,11 @@ export class UserService {
   readonly #reports: UserReports;
   readonly #sessions: SessionFlows;
   readonly #reset: PasswordReset;
+  readonly #context: ServiceContext;
 
   constructor(options: UserServiceOptions) {
     const context = new ServiceContext(options);
+    this.#context = context;
     this.repository = context.repository;
     this.passwordPolicy = context.passwordPolicy;
     this.#signIn = new SignInFlows(context);
@@ -191,6 +193,14 @@ export class UserService {
    */
   requestPasswordReset(input: ForgotPasswordInput, options: { background?: boolean } = {}): Promise<void> {
     return this.#reset.request(input, options);
+  }
+
+  /**
+   * Resolves once the work begun after earlier answers (a password reset request's lookup and
+   * mail) has finished: for tests, and for a graceful shutdown.
+   */
+  settled(): Promise<void> {
+    return this.#context.settled();
   }
 
   /** Sets a new password with a reset code; ends every session of the user. */

@@ -31,7 +31,7 @@ export class PasswordReset {
     const { email } = parseInput(forgotPasswordSchema, input);
     const work = this.#issue(email);
     if (!options.background) return work;
-    work.catch((error: unknown) => this.#ctx.reportBackgroundError(error));
+    this.#ctx.runInBackground(work);
   }
 
   async #issue(email: string): Promise<void> {

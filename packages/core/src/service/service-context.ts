@@ -108,6 +108,19 @@ export class ServiceContext {
     this.#onMailError(error);
   }
 
+  readonly #background = new Set<Promise<void>>();
+
+  /** Runs `work` after the answer: its failure goes to `onMailError`; {@link settled} waits for it. */
+  runInBackground(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => this.reportBackgroundError(error)).finally(() => this.#background.delete(tracked));
+    this.#background.add(tracked);
+  }
+
+  /** Resolves when every piece of work begun by {@link runInBackground} so far has finished. */
+  async settled(): Promise<void> {
+    while (this.#background.size > 0) await Promise.all([...this.#background]);
+  }
+
   /** A hash of a random password, made once: what an unknown email's login is checked against. */
   dummyHash(): Promise<string> {
     this.#dummyHash ??= this.hasher.hash(`userkit-dummy-${generateVerificationCode()}-${generateVerificationCode()}`);

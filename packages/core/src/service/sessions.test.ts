@@ -81,7 +81,7 @@ describe('sessions', () => {
     }
   });
 
-  it('admins list and end a customer’s sessions; a customer may not; an admin may not touch another admin’s', async () => {
+  it('admins list and end a customer’s sessions; a customer may not; an admin may not touch another admin’s (FORBIDDEN)', async () => {
     const admin = await h.seedAdmin();
     const otherAdmin = await h.seedAdmin();
     const customer = await h.seedCustomer();
@@ -89,6 +89,8 @@ describe('sessions', () => {
     expect(await h.service.listUserSessions(admin, customer.id)).toHaveLength(1);
     expect((await errorOf(h.service.listUserSessions(customer, admin.id))).code).toBe('FORBIDDEN');
     expect((await errorOf(h.service.endUserSessions(admin, otherAdmin.id))).code).toBe('FORBIDDEN');
+    expect((await errorOf(h.service.listUserSessions(admin, otherAdmin.id))).code).toBe('FORBIDDEN');
+    expect((await errorOf(h.service.listUserSessions(admin, 999_999))).code).toBe('NOT_FOUND');
     await h.service.endUserSessions(admin, customer.id);
     expect(await h.service.listUserSessions(admin, customer.id)).toEqual([]);
   });
@@ -146,7 +148,7 @@ describe('password reset', () => {
     const user = await h.seedCustomer({ email: 'bg@example.com' });
     await h.service.requestPasswordReset({ email: user.email }, { background: true });
     expect(h.mailer.messages).toHaveLength(0);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await h.service.settled();
     expect(h.mailer.lastCodeFor(user.email)).toMatch(/^\d{6}$/);
     expect((await errorOf(h.service.requestPasswordReset({ email: 'not an email' }, { background: true }))).code).toBe('VALIDATION_ERROR');
   });

@@ -8,6 +8,8 @@ import type { Session } from '../session-schema';
 import type { NewSessionRecord, SessionRecord } from '../session-store';
 import type { UserRecord } from '../user-record';
 import type { ServiceContext } from './service-context';
+import { authorize } from '../role-policy';
+import type { UserRepository } from '../user-repository';
 import { loadTarget, type Actor } from './target-access';
 
 /** Where a session is used from: stored for the user's session list. */
@@ -149,7 +151,7 @@ export class SessionFlows {
 
   /** The live sessions of user `id`, for an admin allowed to change its account fields. */
   async listFor(actor: Actor, id: number): Promise<Session[]> {
-    await loadTarget(this.#ctx.repository, actor, id, 'update', { fields: ['status'] });
+    await this.#loadManaged(this.#ctx.repository, actor, id);
     const rows = await this.#ctx.sessions.listLive(id, this.#ctx.clock.now());
     return rows.map((row) => toSession(row, undefined));
   }
@@ -158,10 +160,20 @@ export class SessionFlows {
   async endAllFor(actor: Actor, id: number): Promise<void> {
     const now = this.#ctx.clock.now();
     await this.#ctx.repository.transaction(async (tx) => {
-      await loadTarget(tx, actor, id, 'update', { fields: ['status'], lock: true });
+      await this.#loadManaged(tx, actor, id, true);
       await this.#ctx.sessionsIn(tx).revokeAll(id, now);
       await tx.appendActivity({ user_id: id, actor_id: actor.id, action: 'sessions_ended', changes: null, created_at: now });
     });
+  }
+
+  /**
+   * The user `id` whose sessions `actor` may see and end: the rule of the `account` fields of the
+   * role policy (admins on customers, super admins on anyone). FORBIDDEN otherwise, NOT_FOUND for
+   * a missing user (to admins only: customers are refused before any lookup).
+   */
+  async #loadManaged(repository: UserRepository, actor: Actor, id: number, lock = false): Promise<void> {
+    const target = await loadTarget(repository, actor, id, 'read', { lock });
+    if (!authorize(actor, 'update', target, ['status']).allow) throw new UserkitError('FORBIDDEN', { detail: 'You may not manage this user’s sessions' });
   }
 
   /**
