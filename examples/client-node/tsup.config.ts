@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 /** Bundles the example with the @userkit packages from source, so `npm start` needs no package build. */
 export default defineConfig({
-  entry: ["src/main.ts"],
+  entry: ["src/main.ts", "src/sessions.ts"],
   format: ['esm'],
   platform: 'node',
   target: 'node20',

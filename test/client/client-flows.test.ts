@@ -63,6 +63,31 @@ describe.each(adapters)('the client against a real %s server over HTTPS', (adapt
       expect(h.unexpectedErrors, 'the server answered INTERNAL_ERROR').toEqual([]);
     });
 
+    it('session mode: sign in → the access token is ended server-side → one refresh, the call retried → reset password → the session is over', async () => {
+      const email = `session-${adapter}@example.com`;
+      const password = 'a sturdy passphrase';
+      const changes: unknown[] = [];
+      const api = client({ session: { mode: 'bearer', onSessionChange: (s) => changes.push(s) } });
+      await api.register({ body: { email, password } });
+      await api.verifyEmail({ body: { email, code: h.mailer.lastCodeFor(email)! } });
+      const signedIn = await api.login({ body: { email, password } });
+      expect(signedIn.refresh_token).toBeTruthy();
+      expect(api.session).toMatchObject({ accessToken: signedIn.access_token, refreshToken: signedIn.refresh_token });
+      // A token without a live session: every concurrent call meets a 401, one refresh renews it.
+      const other = await client().login({ body: { email, password } });
+      const otherApi = client({ session: { mode: 'bearer', initial: { accessToken: 'not-a-token', refreshToken: other.refresh_token!, expiresAt: 0 } } });
+      const [a, b] = await Promise.all([otherApi.me(), otherApi.listMySessions()]);
+      expect(a.email).toBe(email);
+      expect(b.items.filter((s) => s.current)).toHaveLength(1);
+      expect(otherApi.session?.refreshToken).not.toBe(other.refresh_token);
+      await api.forgotPassword({ body: { email } });
+      await vi.waitFor(() => expect(h.mailer.messages.some((m) => m.to === email && /reset/i.test(m.subject))).toBe(true));
+      await api.resetPassword({ body: { email, code: h.mailer.lastCodeFor(email)!, new_password: 'a new sturdy passphrase' } });
+      expect(isApiError(await rejection(api.me()), 'UNAUTHENTICATED')).toBe(true);
+      expect(api.session).toBeNull();
+      expect(changes.at(-1)).toBeNull();
+    });
+
     it('customer: register → verify → sign in → me → update with If-Match → stale If-Match → change password → old token rejected', async () => {
       const email = `flow-${adapter}@example.com`;
       const password = 'a sturdy passphrase';
@@ -83,7 +108,7 @@ describe.each(adapters)('the client against a real %s server over HTTPS', (adapt
       expect(recorder.last()?.url).toBe(`${h.apiUrl}/auth/verify-email`);
 
       const session = await api.login({ body: { email, password } });
-      expect(session).toMatchObject({ token_type: 'Bearer', expires_in: 3600, user: { id: registered.id } });
+      expect(session).toMatchObject({ token_type: 'Bearer', expires_in: 900, user: { id: registered.id } });
       expect(recorder.last()?.url).toBe(`${h.baseUrl}/api/auth/login`);
       token = session.access_token;
 

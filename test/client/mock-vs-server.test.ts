@@ -194,7 +194,7 @@ function normalise(transcript: Outcome[], seededNames: Map<number, string>): unk
     if (Array.isArray(value)) return value.map((v) => walk(v));
     if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));
     if (key === 'id' && typeof value === 'number') return idName(value);
-    if (key === 'access_token' && typeof value === 'string') return '<token>';
+    if ((key === 'access_token' || key === 'refresh_token') && typeof value === 'string') return '<token>';
     if (key === 'next_cursor' && typeof value === 'string') return '<cursor>';
     if (key === 'etag' && typeof value === 'string') return value.replace(/^"(\d+)\.(\d+)"$/, (_, id: string, version: string) => `"${idName(Number(id))}.${version}"`);
     if (key === 'location' && typeof value === 'string') return value.replace(/\/users\/(\d+)$/, (_, id: string) => `/users/${idName(Number(id))}`);

@@ -37,6 +37,8 @@ async function runOne(world: World, target: RouteName, spec: RouteSpec, plan: Re
     throw new Error(`1. no complete answer (${error instanceof Error ? error.message : String(error)})\n${describeExchange({ target, request })}`, { cause: error });
   }
   seen.set(response.status, (seen.get(response.status) ?? 0) + 1);
+  // Work a route does after answering (a password reset request) belongs to its own exchange.
+  await world.h.service.settled();
   const after = await world.snap();
   world.snapshot = after;
   const exchange = { target, request, response };

@@ -90,19 +90,9 @@ export class World {
   focus: Who = 'customer1';
   #generation = 0;
 
-  /** Resends still running: the route answers 202 before its work (docs/decisions.md, "Hardening"). */
-  readonly #background = new Set<Promise<unknown>>();
-
   private constructor(h: HttpHarness, errors: unknown[]) {
     this.h = h;
     this.errors = errors;
-    const resend = h.service.resendVerification.bind(h.service);
-    h.service.resendVerification = (input) => {
-      const work = resend(input);
-      this.#background.add(work);
-      void work.catch(() => {}).finally(() => this.#background.delete(work));
-      return work;
-    };
   }
 
   static async start(adapter: AdapterName, store: StoreTarget): Promise<World> {
@@ -189,7 +179,7 @@ export class World {
   /** Users (live ones by listing, every seeded one by id, deleted too) and the newest log entries of the seeded users. */
   async snap(): Promise<Snapshot> {
     // A request's effects include the work it left running after its answer.
-    await Promise.allSettled(this.#background);
+    await this.h.service.settled();
     const repo = this.h.repository;
     const users = new Map<number, UserRecord>();
     let cursor: string | undefined;

@@ -33,7 +33,7 @@ describe.each(adapters)('auth flow on %s', (adapter) => {
         body: { email, password },
       });
       expect(login.status).toBe(200);
-      expect(login.json).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
+      expect(login.json).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
       const token = login.json.access_token;
 
       const me = await h.request<{ id: number; last_login: string }>('GET', '/api/users/me', { token });

@@ -40,15 +40,15 @@ describe.each(adapters)('routes on %s', (adapter) => {
       expect(h.mailer.lastCodeFor('new.person@example.com')).toMatch(/^\d{6}$/);
     });
 
-    it('POST /auth/login → 200 { access_token, token_type, expires_in, user } and sets last_login', async () => {
+    it('POST /auth/login → 200 { access_token, token_type, expires_in, refresh_token, user } and sets last_login', async () => {
       const { user, password } = await seedAs(h, 'customer');
       expect(user.last_login).toBeNull();
       const res = await login(h, user.email.toUpperCase(), password);
       expect(res.status).toBe(200);
-      expect(Object.keys(res.json).sort()).toEqual(['access_token', 'expires_in', 'token_type', 'user']);
+      expect(Object.keys(res.json).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'token_type', 'user']);
       loginResponseSchema.parse(res.json);
       expect(res.json.token_type).toBe('Bearer');
-      expect(res.json.expires_in).toBe(3600);
+      expect(res.json.expires_in).toBe(900);
       expect(res.json.access_token.split('.')).toHaveLength(3);
       expect(res.headers.get('cache-control')).toContain('no-store');
       expect(expectWireUser(res.json.user).last_login).toBe(h.clock.now().toISOString());

@@ -77,7 +77,7 @@ export function login(h: HttpHarness, email: string, password: string): Promise<
 
 /** A method of the repository port. */
 export type RepositoryMethod = {
-  [K in keyof UserRepository]: UserRepository[K] extends (...args: never[]) => unknown ? K : never;
+  [K in keyof UserRepository]-?: NonNullable<UserRepository[K]> extends (...args: never[]) => unknown ? K : never;
 }[keyof UserRepository];
 
 /** Switches faults on and off for a repository made by {@link faultyStore}. */

@@ -27,7 +27,7 @@ describe('loadConfig', () => {
       db: { poolMax: 10, statementTimeoutMs: undefined, preparedStatements: true },
       redisUrl: undefined,
       jwtSecret: undefined,
-      accessTokenTtlSeconds: 3600,
+      accessTokenTtlSeconds: 900,
       refreshTokenTtlSeconds: 30 * 86_400,
       corsOrigins: [],
       trustProxy: false,

@@ -214,7 +214,7 @@ export const configSchema = z.object({
     .string()
     .refine((secret) => Buffer.byteLength(secret) >= 32, { message: 'must be at least 32 bytes (e.g. `openssl rand -base64 48`)' })
     .optional(),
-  USERKIT_ACCESS_TOKEN_TTL: duration('s', 's', 60, 86_400, 'a duration from 1m to 1d: seconds, or with a unit (15m, 1h)').default(3600),
+  USERKIT_ACCESS_TOKEN_TTL: duration('s', 's', 60, 86_400, 'a duration from 1m to 1d: seconds, or with a unit (15m, 1h)').default(900),
   USERKIT_REFRESH_TOKEN_TTL: duration('s', 's', 60, 365 * 86_400, 'a duration from 1m to 365d: seconds, or with a unit (12h, 30d)').default(30 * 86_400),
   USERKIT_CORS_ORIGINS: origins.default([]),
   USERKIT_TRUST_PROXY: trustProxySetting.default(false),

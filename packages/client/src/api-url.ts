@@ -77,7 +77,7 @@ export function emailBaseUrl(value: string): string {
   const url = normaliseBaseUrl(value, 'emailBaseUrl');
   if (!allowsEmailCalls(url)) {
     throw new ConfigurationError(
-      `emailBaseUrl must be the production API over https:// (or http:// on localhost, 127.0.0.1 or [::1] in development), got ${value}. Email-related calls (register, verify-email, resend-verification) never go over plain HTTP across a network.`,
+      `emailBaseUrl must be the production API over https:// (or http:// on localhost, 127.0.0.1 or [::1] in development), got ${value}. Email-related calls (register, verify-email, resend-verification, forgot-password, reset-password) never go over plain HTTP across a network.`,
     );
   }
   return url;

@@ -8,6 +8,7 @@ import ky, { HTTPError, TimeoutError as KyTimeoutError, type KyInstance } from '
 import type { z } from 'zod';
 import { allowsEmailCalls, emailBaseUrl, normaliseBaseUrl } from './api-url';
 import { ApiError, ConfigurationError, NetworkError, TimeoutError } from './client-errors';
+import { SessionKeeper, type ClientSession, type SessionOptions } from './client-session';
 
 type Route<K extends RouteName> = Contract[K];
 type ParamsOf<R> = R extends { params: infer P extends z.ZodType } ? z.output<P> : unknown;
@@ -61,13 +62,21 @@ export interface UserClientOptions {
   /** The API base URL: `https://api.example.com`, or `http://localhost:3000/api` in development. */
   baseUrl: string;
   /**
-   * The production API for email-related calls (register, verify-email, resend-verification).
+   * The production API for email-related calls (register, verify-email, resend-verification,
+   * forgot-password, reset-password).
    * Must be `https://` (or `http://` on a loopback host: `localhost`, `127.0.0.1`, `[::1]`).
    * Defaults to `baseUrl` when that qualifies; otherwise those calls throw a ConfigurationError.
    */
   emailBaseUrl?: string;
-  /** The bearer token, or a function that returns it (sync or async). */
+  /** The bearer token, or a function that returns it (sync or async). Ignored while `session` holds one. */
   token?: TokenSource;
+  /**
+   * Let the client keep the session (docs/sessions.md): it stores what login and refresh return,
+   * refreshes once when a call answers 401 (one refresh shared by concurrent calls) and retries
+   * that call once, and reports changes through `onSessionChange`. `mode: 'cookie'` for servers in
+   * browser mode (refresh token in an HttpOnly cookie; requests sent with credentials).
+   */
+  session?: SessionOptions;
   /** Called when the server answers UNAUTHENTICATED (e.g. to send the user to sign-in). */
   onUnauthenticated?: (error: ApiError) => void;
   /** Timeout per attempt, ms. Default 10 000. */
@@ -84,7 +93,13 @@ export type UserClient = UserClientMethods & {
   request<K extends RouteName>(name: K, input: RouteInput<K>, options?: CallOptions): Promise<RouteOutput<K>>;
   readonly baseUrl: string;
   readonly emailBaseUrl: string | undefined;
+  /** The session the client holds (with the `session` option), else null. */
+  readonly session: ClientSession | null;
 };
+
+/** Routes whose answer starts or renews the session, and routes after which it is over. */
+const startsSession: ReadonlySet<RouteName> = new Set<RouteName>(['login', 'refresh']);
+const endsSession: ReadonlySet<RouteName> = new Set<RouteName>(['logout', 'logoutAll']);
 
 async function resolveToken(source: TokenSource): Promise<string | null | undefined> {
   return typeof source === 'function' ? source() : source;
@@ -174,9 +189,40 @@ export function createUserClient(options: UserClientOptions): UserClient {
     },
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
+    ...(options.session?.mode === 'cookie' ? { credentials: 'include' as const } : {}),
   });
+  const keeper = options.session ? new SessionKeeper(options.session) : undefined;
 
   async function request<K extends RouteName>(name: K, input: RouteInput<K>, call: CallOptions = {}): Promise<RouteOutput<K>> {
+    const spec: RouteSpec = contract[name];
+    const usedToken = keeper?.accessToken;
+    try {
+      const output = await send(name, input, call);
+      if (keeper && startsSession.has(name)) keeper.accept(output as RouteOutput<'login'>);
+      if (keeper && endsSession.has(name)) keeper.clear();
+      return output;
+    } catch (error) {
+      const renewable = keeper && spec.access !== 'public' && error instanceof ApiError && error.code === 'UNAUTHENTICATED' && keeper.canRefresh;
+      if (!renewable) {
+        if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') options.onUnauthenticated?.(error);
+        throw error;
+      }
+      // Another call may have renewed the session while this one was out: then just retry.
+      const renewed = keeper.accessToken !== usedToken || (await keeper.refreshOnce(() => send('refresh', { body: keeper.refreshBody() } as RouteInput<'refresh'>, {})));
+      if (!renewed) {
+        options.onUnauthenticated?.(error);
+        throw error;
+      }
+      try {
+        return await send(name, input, call);
+      } catch (retryError) {
+        if (retryError instanceof ApiError && retryError.code === 'UNAUTHENTICATED') options.onUnauthenticated?.(retryError);
+        throw retryError;
+      }
+    }
+  }
+
+  async function send<K extends RouteName>(name: K, input: RouteInput<K>, call: CallOptions = {}): Promise<RouteOutput<K>> {
     const spec: RouteSpec = contract[name];
     const values = (input ?? {}) as Record<string, unknown>;
     let base = baseUrl;
@@ -186,8 +232,9 @@ export function createUserClient(options: UserClientOptions): UserClient {
     }
     const url = `${base}${buildPath(spec, values)}${buildQuery(values['query'])}`;
     const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+    if (keeper?.mode === 'cookie') headers[keeper.csrfHeader] = '1';
     if (spec.access !== 'public') {
-      const token = await resolveToken(options.token);
+      const token = keeper?.accessToken ?? (await resolveToken(options.token));
       if (token) headers['authorization'] = `Bearer ${token}`;
     }
     const ifMatch = values['ifMatch'] as string | { id: number; version: number } | undefined;
@@ -205,11 +252,7 @@ export function createUserClient(options: UserClientOptions): UserClient {
         ...(call.timeout !== undefined ? { timeout: call.timeout } : {}),
       });
     } catch (error) {
-      if (error instanceof HTTPError) {
-        const apiError = await toApiError(error.response);
-        if (apiError.code === 'UNAUTHENTICATED') options.onUnauthenticated?.(apiError);
-        throw apiError;
-      }
+      if (error instanceof HTTPError) throw await toApiError(error.response);
       if (error instanceof KyTimeoutError) throw new TimeoutError(undefined, { cause: error });
       // The caller aborted (maybe with a reason, e.g. AbortSignal.timeout): surface that, not "offline".
       if (call.signal?.aborted) throw call.signal.reason;
@@ -229,5 +272,7 @@ export function createUserClient(options: UserClientOptions): UserClient {
     (Object.keys(contract) as RouteName[]).map((name) => [name, (input: never, call?: CallOptions) => request(name, input ?? ({} as never), call)]),
   ) as unknown as UserClientMethods;
 
-  return Object.assign(methods, { request, baseUrl, emailBaseUrl: emailUrl });
+  return Object.defineProperties(Object.assign(methods, { request, baseUrl, emailBaseUrl: emailUrl }), {
+    session: { get: () => keeper?.session ?? null, enumerable: true },
+  }) as UserClient;
 }

@@ -1,6 +1,7 @@
 /**
- * Authentication port and the default bearer-token authenticator (SPEC 7): the user is loaded on
- * every request, so suspension, deletion, role and password changes take effect at once.
+ * Authentication port and the default bearer-token authenticator: the user, and the state of the
+ * session its token names, are loaded on every request (one query), so suspension, deletion, role
+ * and password changes, and logouts take effect at once.
  */
 import { UserkitError } from './errors';
 import type { JwtTokens, TokenClaims } from './jwt-tokens';
@@ -27,8 +28,25 @@ export interface Authenticator {
   authenticateWith?(request: AuthRequest, otherId: number): Promise<{ actor: UserRecord | undefined; other: UserRecord | null | undefined }>;
 }
 
-/** Loads the caller and another user together (e.g. `UserService.findActorWith`). */
-export type LoadActorWith = (actorId: number, otherId: number) => Promise<{ actor: UserRecord | undefined; other: UserRecord | null }>;
+/**
+ * Loads the caller (e.g. `UserService.findActor`). With `sessionId` (the token's `sid`), it throws
+ * UNAUTHENTICATED when that session is not live.
+ */
+export type LoadActor = (id: number, sessionId?: string) => Promise<UserRecord | undefined>;
+
+/** Loads the caller and another user together (e.g. `UserService.findActorWith`); `sessionId` as for {@link LoadActor}. */
+export type LoadActorWith = (actorId: number, otherId: number, sessionId?: string) => Promise<{ actor: UserRecord | undefined; other: UserRecord | null }>;
+
+/** The session each authenticated actor record came with (records are fresh per request). */
+const sessions = new WeakMap<UserRecord, string>();
+
+/**
+ * The session (`sid`) of the access token `actor` was authenticated with by a
+ * {@link BearerAuthenticator}, or undefined (a token without one, another authenticator).
+ */
+export function sessionIdOf(actor: UserRecord | undefined): string | undefined {
+  return actor ? sessions.get(actor) : undefined;
+}
 
 /** Throws UNAUTHENTICATED unless the user may act now (live, not inactive or suspended). */
 export function assertActive(user: UserRecord | undefined): asserts user is UserRecord {
@@ -46,11 +64,11 @@ export function assertActive(user: UserRecord | undefined): asserts user is User
  */
 export class BearerAuthenticator implements Authenticator {
   readonly #tokens: JwtTokens;
-  readonly #load: (id: number) => Promise<UserRecord | undefined>;
+  readonly #load: LoadActor;
   readonly #loadWith: LoadActorWith | undefined;
 
   /** `loadWith`, if given, serves {@link authenticateWith} in one round trip. */
-  constructor(tokens: JwtTokens, load: (id: number) => Promise<UserRecord | undefined>, loadWith?: LoadActorWith) {
+  constructor(tokens: JwtTokens, load: LoadActor, loadWith?: LoadActorWith) {
     this.#tokens = tokens;
     this.#load = load;
     this.#loadWith = loadWith;
@@ -58,14 +76,14 @@ export class BearerAuthenticator implements Authenticator {
 
   async authenticate(request: AuthRequest): Promise<UserRecord | undefined> {
     const claims = await this.#claims(request);
-    return claims && this.#checked(await this.#load(claims.userId), claims);
+    return claims && this.#checked(await this.#load(claims.userId, claims.sessionId), claims);
   }
 
   async authenticateWith(request: AuthRequest, otherId: number): Promise<{ actor: UserRecord | undefined; other: UserRecord | null | undefined }> {
     const claims = await this.#claims(request);
     if (!claims) return { actor: undefined, other: undefined };
-    if (!this.#loadWith) return { actor: this.#checked(await this.#load(claims.userId), claims), other: undefined };
-    const { actor, other } = await this.#loadWith(claims.userId, otherId);
+    if (!this.#loadWith) return { actor: this.#checked(await this.#load(claims.userId, claims.sessionId), claims), other: undefined };
+    const { actor, other } = await this.#loadWith(claims.userId, otherId, claims.sessionId);
     return { actor: this.#checked(actor, claims), other };
   }
 
@@ -80,6 +98,7 @@ export class BearerAuthenticator implements Authenticator {
   #checked(user: UserRecord | undefined, claims: TokenClaims): UserRecord {
     assertActive(user);
     if (user.token_version !== claims.tokenVersion) throw new UserkitError('UNAUTHENTICATED', { detail: 'The token has been revoked' });
+    if (claims.sessionId !== undefined) sessions.set(user, claims.sessionId);
     return user;
   }
 }

@@ -70,6 +70,15 @@ export {
 } from './contract';
 export type { Access, Contract, HttpMethod, RateLimitBucket, RouteName, RouteSpec } from './contract';
 export {
+  forgotPasswordSchema,
+  refreshSchema,
+  resetPasswordSchema,
+  sessionListSchema,
+  sessionParamsSchema,
+  sessionSchema,
+} from './session-schema';
+export type { ForgotPasswordInput, LoginResponse, RefreshInput, ResetPasswordInput, Session, SessionList } from './session-schema';
+export {
   activityPageSchema,
   activitySchema,
   creditAdjustmentResultSchema,

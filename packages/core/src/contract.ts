@@ -14,6 +14,8 @@ import {
   userStatsSchema,
 } from './ledger-schema';
 import { listUsersQuerySchema } from './list-query-schema';
+import { acceptedSchema, idParamsSchema, loginResponseSchema } from './session-schema';
+import { sessionRoutes } from './session-routes';
 import { exportQuerySchema } from './user-export';
 import { importContentTypes, importQuerySchema, importResultSchema } from './import-schema';
 import {
@@ -77,22 +79,8 @@ export interface RouteSpec {
 
 const route = <const R extends RouteSpec>(spec: R): R => spec;
 
-export const idParamsSchema = z.object({
-  // Decimal digits only: `0x10`, `1e3` or ` 7` are not ids, even though Number() reads them.
-  id: z
-    .string({ error: 'The id must be a number' })
-    .regex(/^\d{1,12}$/, { error: 'The id must be a whole number' })
-    .pipe(z.coerce.number<string>().positive({ error: 'The id must be positive' }).max(2_147_483_647, { error: 'The id is too large' })),
-});
-
-export const loginResponseSchema = z.object({
-  access_token: z.string(),
-  token_type: z.literal('Bearer'),
-  expires_in: z.number().int(),
-  user: userSchema,
-});
+export { acceptedSchema, idParamsSchema, loginResponseSchema };
 export const userEnvelopeSchema = z.object({ user: userSchema });
-export const acceptedSchema = z.object({ status: z.literal('accepted'), detail: z.string() });
 export const userPageSchema = z.object({
   items: z.array(userSchema),
   next_cursor: z.string().nullable(),
@@ -136,7 +124,8 @@ export const contract = {
     access: 'public',
     tag: 'auth',
     summary: 'Sign in',
-    description: 'Returns a bearer token. Pending users may sign in; inactive and suspended users may not.',
+    description:
+      'Starts a session: a short-lived bearer access token and a refresh token (in the body, or in an HttpOnly cookie in browser mode; docs/sessions.md). Pending users may sign in; inactive and suspended users may not.',
     body: loginSchema,
     rateLimit: 'login',
     success: { status: 200, schema: loginResponseSchema },
@@ -167,6 +156,7 @@ export const contract = {
     success: { status: 202, schema: acceptedSchema },
     errors: [...auth, 'RATE_LIMITED'],
   }),
+  ...sessionRoutes,
   me: route({
     method: 'GET',
     path: '/users/me',

@@ -74,7 +74,22 @@ export {
   writableGroupsFor,
 } from './role-policy';
 export type { CollectionAction, Decision, PasswordMode, PolicyActor, PolicyTarget, Relation, TargetAction } from './role-policy';
-export type { ActivityRecord, FindOptions, NewActivityRecord, UserRepository } from './user-repository';
+export type { ActivityRecord, ActorLookup, ActorLookupResult, FindOptions, NewActivityRecord, UserRepository } from './user-repository';
+export type { NewSessionRecord, SessionRecord, SessionStore } from './session-store';
+export { MemorySessionStore } from './memory-session-store';
+export type { SessionRowsRunner } from './memory-session-store';
+export { SessionCookie, csrfOrigins, defaultCsrfHeader } from './session-cookie';
+export type { CsrfOptions, SessionCookieOptions } from './session-cookie';
+export { hashRefreshToken, toSession } from './service/sessions';
+export {
+  forgotPasswordSchema,
+  refreshSchema,
+  resetPasswordSchema,
+  sessionListSchema,
+  sessionParamsSchema,
+  sessionSchema,
+} from './session-schema';
+export type { ForgotPasswordInput, LoginResponse, RefreshInput, ResetPasswordInput, Session, SessionList } from './session-schema';
 export type { PasswordHasher } from './password-hasher';
 export { MemoryMailer } from './mailer';
 export type { MailMessage, Mailer } from './mailer';
@@ -95,7 +110,7 @@ export { fieldErrorsOf, isPlainObject, parseInput, requireObject } from './valid
 export { decodeCursor, encodeCursor } from './cursor';
 export type { CursorValue } from './cursor';
 export { UserService } from './user-service';
-export type { Actor, AuthenticatedUser, UserServiceOptions } from './user-service';
+export type { Actor, AuthenticatedUser, SessionGrant, SessionMeta, UserServiceOptions } from './user-service';
 export { MemoryUserRepository } from './memory-user-repository';
 export { problemContentType, problemSchema, problemType, fieldErrorSchema, toProblem } from './problem';
 export type { Problem } from './problem';
@@ -113,8 +128,8 @@ export {
 export type { Access, Contract, HttpMethod, RateLimitBucket, RouteName, RouteSpec } from './contract';
 export { JwtTokens } from './jwt-tokens';
 export type { IssuedToken, JwtTokensOptions, TokenClaims } from './jwt-tokens';
-export { BearerAuthenticator, assertActive } from './authenticator';
-export type { AuthRequest, Authenticator, LoadActorWith } from './authenticator';
+export { BearerAuthenticator, assertActive, sessionIdOf } from './authenticator';
+export type { AuthRequest, Authenticator, LoadActor, LoadActorWith } from './authenticator';
 export { MemoryRateLimitStore, defaultRateLimits, resolveRateLimits } from './rate-limit-store';
 export type { RateLimitCount, RateLimitRule, RateLimitSettings, RateLimitStore, RateLimits, ResolvedRateLimits } from './rate-limit-store';
 export { createClientAddressResolver, normaliseAddress } from './client-address';

@@ -1,6 +1,6 @@
 /**
- * Access tokens (SPEC 7): JWT signed with a pinned algorithm (HS256 by default) carrying `sub`,
- * `tv` (token version), `exp`, `iat`, `iss`, `aud`. Verification pins the algorithm, so
+ * Access tokens: JWT signed with a pinned algorithm (HS256 by default) carrying `sub`, `tv`
+ * (token version), `sid` (the session, docs/sessions.md), `exp`, `iat`, `iss`, `aud`. Verification pins the algorithm, so
  * `alg: none` and algorithm confusion are refused.
  */
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
@@ -12,13 +12,19 @@ export interface JwtTokensOptions {
   secret: string | Uint8Array;
   issuer?: string;
   audience?: string;
-  /** Lifetime in seconds. Default 3600. */
+  /**
+   * Access token lifetime in seconds. Default 900 (15 minutes): clients renew them with the
+   * session's refresh token (docs/sessions.md).
+   */
   ttlSeconds?: number;
+  /** Refresh token (session) lifetime in seconds, renewed by every refresh. Default 30 days. */
+  refreshTtlSeconds?: number;
   clock?: Clock;
   /**
    * How many verified tokens to remember (default 10 000; 0 turns it off). A token seen before is
    * accepted again without a signature check until its `exp`: the claims of a string jose verified
-   * cannot change. The user is still loaded on every request, so revocation stays immediate.
+   * cannot change. The user and the state of the token's session are still loaded on every
+   * request (one query), so revocation and logout stay immediate.
    */
   verifiedCacheSize?: number;
 }
@@ -27,6 +33,8 @@ export interface JwtTokensOptions {
 export interface TokenClaims {
   userId: number;
   tokenVersion: number;
+  /** The session the token belongs to (`sid`); absent on tokens issued without one. */
+  sessionId?: string | undefined;
 }
 
 /** An issued token. */
@@ -52,6 +60,7 @@ export class JwtTokens {
   readonly issuer: string;
   readonly audience: string;
   readonly ttlSeconds: number;
+  readonly refreshTtlSeconds: number;
   readonly #key: Uint8Array;
   /** The secret imported once as a WebCrypto key (jose imports a Uint8Array anew on every call). */
   #cryptoKey: ReturnType<typeof crypto.subtle.importKey> | undefined;
@@ -67,14 +76,18 @@ export class JwtTokens {
     if (this.#key.length < 32) throw new RangeError('The JWT secret must be at least 32 bytes (256 bits)');
     this.issuer = options.issuer ?? 'userkit';
     this.audience = options.audience ?? 'userkit-api';
-    this.ttlSeconds = options.ttlSeconds ?? 3600;
+    this.ttlSeconds = options.ttlSeconds ?? 900;
+    this.refreshTtlSeconds = options.refreshTtlSeconds ?? 30 * 24 * 3600;
     this.#clock = options.clock ?? systemClock;
     this.#verifiedCacheSize = options.verifiedCacheSize ?? 10_000;
   }
 
-  async issue(user: { id: number; token_version: number }): Promise<IssuedToken> {
+  /** An access token for `user`; with `sessionId`, it names that session (`sid`) and dies with it. */
+  async issue(user: { id: number; token_version: number }, options: { sessionId?: string | undefined } = {}): Promise<IssuedToken> {
     const now = Math.floor(this.#clock.now().getTime() / 1000);
-    const access_token = await new SignJWT({ tv: user.token_version })
+    const claims: Record<string, unknown> = { tv: user.token_version };
+    if (options.sessionId !== undefined) claims['sid'] = options.sessionId;
+    const access_token = await new SignJWT(claims)
       .setProtectedHeader({ alg: algorithm, typ: 'JWT' })
       .setSubject(String(user.id))
       .setIssuer(this.issuer)
@@ -104,10 +117,14 @@ export class JwtTokens {
       });
       const userId = Number(payload.sub);
       const tokenVersion = payload['tv'];
+      const sessionId = payload['sid'];
       if (!Number.isSafeInteger(userId) || userId <= 0 || userId > 2_147_483_647 || typeof tokenVersion !== 'number' || !Number.isSafeInteger(tokenVersion)) {
         throw new UserkitError('UNAUTHENTICATED', { detail: 'The token is invalid' });
       }
-      const claims = { userId, tokenVersion };
+      if (sessionId !== undefined && (typeof sessionId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(sessionId))) {
+        throw new UserkitError('UNAUTHENTICATED', { detail: 'The token is invalid' });
+      }
+      const claims: TokenClaims = sessionId === undefined ? { userId, tokenVersion } : { userId, tokenVersion, sessionId };
       this.#remember(token, claims, payload.exp as number);
       return claims;
     } catch (error) {

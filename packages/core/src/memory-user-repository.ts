@@ -8,12 +8,15 @@ import { UserkitError } from './errors';
 import type { CreditTransactionRecord, NewCreditTransactionRecord, UserCounts } from './ledger-schema';
 import { defaultListTotalCap, type ListOptions, type ListUsersQuery, type Page, type UserPage } from './list-query-schema';
 import { isActiveSuperAdmin, withColumnDefaults, type NewUserRecord, type UserPatch, type UserRecord } from './user-record';
-import type { ActivityRecord, FindOptions, NewActivityRecord, UserRepository } from './user-repository';
+import type { ActivityRecord, ActorLookup, ActorLookupResult, FindOptions, NewActivityRecord, UserRepository } from './user-repository';
+import { MemorySessionStore } from './memory-session-store';
+import type { SessionRecord, SessionStore } from './session-store';
 
 interface State {
   users: Map<number, UserRecord>;
   activity: ActivityRecord[];
   ledger: CreditTransactionRecord[];
+  sessions: Map<string, SessionRecord>;
   nextUserId: number;
   nextActivityId: number;
   nextLedgerId: number;
@@ -21,7 +24,7 @@ interface State {
 
 /** The data behind one or more repositories, with the lock that serialises transactions. */
 class MemoryStore {
-  state: State = { users: new Map(), activity: [], ledger: [], nextUserId: 1, nextActivityId: 1, nextLedgerId: 1 };
+  state: State = { users: new Map(), activity: [], ledger: [], sessions: new Map(), nextUserId: 1, nextActivityId: 1, nextLedgerId: 1 };
   #tail: Promise<void> = Promise.resolve();
 
   /** Runs `fn` alone: no other top-level operation interleaves with it. */
@@ -51,10 +54,13 @@ const lower = (value: string) => value.trim().toLowerCase();
 export class MemoryUserRepository implements UserRepository {
   readonly #store: MemoryStore;
   readonly #inTransaction: boolean;
+  /** The sessions, in the same state (and transactions) as the users. */
+  readonly sessions: SessionStore;
 
   constructor(store: MemoryStore = new MemoryStore(), inTransaction = false) {
     this.#store = store;
     this.#inTransaction = inTransaction;
+    this.sessions = new MemorySessionStore((fn) => this.#run((state) => fn(state.sessions)));
   }
 
   async transaction<T>(fn: (tx: UserRepository) => Promise<T>): Promise<T> {
@@ -80,6 +86,22 @@ export class MemoryUserRepository implements UserRepository {
     return this.#run((state) => {
       const user = state.users.get(id);
       return user && (options.includeDeleted || user.deleted_at === null) ? clone(user) : undefined;
+    });
+  }
+
+  findActor(lookup: ActorLookup): Promise<ActorLookupResult> {
+    return this.#run((state) => {
+      const liveUser = (id: number) => {
+        const user = state.users.get(id);
+        return user && user.deleted_at === null ? clone(user) : undefined;
+      };
+      const now = lookup.now.getTime();
+      const sessionLive =
+        lookup.sessionId === undefined ||
+        [...state.sessions.values()].some(
+          (s) => s.family_id === lookup.sessionId && s.user_id === lookup.id && s.revoked_at === null && s.replaced_by === null && s.expires_at.getTime() > now,
+        );
+      return { actor: liveUser(lookup.id), sessionLive, other: lookup.otherId === undefined ? undefined : (liveUser(lookup.otherId) ?? null) };
     });
   }
 

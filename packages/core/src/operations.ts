@@ -3,7 +3,14 @@
  * routing, authentication, body parsing and rate limiting by the time these run.
  */
 import type { RouteName } from './contract';
+import { sessionIdOf } from './authenticator';
+import { UserkitError } from './errors';
 import { expectedVersionFromIfMatch } from './etag';
+import type { SessionCookie } from './session-cookie';
+import { refreshSchema } from './session-schema';
+import { parseInput } from './validation';
+import type { SessionGrant } from './service/sessions';
+import type { User } from './user-schema';
 import type { JwtTokens } from './jwt-tokens';
 import { toPublicUser, type UserRecord } from './user-record';
 import type { UserService } from './user-service';
@@ -11,8 +18,6 @@ import type { PageQueryInput } from './ledger-schema';
 import type { ListUsersQueryInput } from './list-query-schema';
 import type { ExportQueryInput } from './user-export';
 import type { ImportLimits, ImportQueryInput } from './import-schema';
-import { resendVerificationSchema } from './user-schema';
-import { parseInput } from './validation';
 
 /** What an operation gets. */
 export interface OperationContext {
@@ -20,7 +25,7 @@ export interface OperationContext {
   tokens: JwtTokens;
   /** The caller; present on every route whose access is not `public`. */
   actor: UserRecord | undefined;
-  params: { id?: number };
+  params: { id?: number; session_id?: string };
   query: Record<string, string | string[]>;
   body: unknown;
   /** The raw body of an upload route (imports). */
@@ -29,10 +34,12 @@ export interface OperationContext {
   importLimits: Partial<ImportLimits>;
   openapi(): unknown;
   ready(): Promise<Record<string, string>>;
-  /** Runs work on after the answer is sent; its failure goes to the handler's `onError`. */
-  background(work: Promise<unknown>): void;
   /** The user of the path's id when authentication loaded it with the caller (null: missing); see {@link Operation.loadsTarget}. */
   target?: UserRecord | null | undefined;
+  /** The client address (as the handler's `trustProxy` reads it), stored with sessions; computed on demand. */
+  clientAddress?: (() => string) | undefined;
+  /** Browser mode: the refresh token travels in this cookie (docs/sessions.md). */
+  sessionCookie?: SessionCookie | undefined;
 }
 
 /** What an operation answers; status and headers default from the contract. */
@@ -41,6 +48,8 @@ export interface OperationResult {
   status?: number;
   /** A streamed, non-JSON body and its media type. */
   stream?: { contentType: string; chunks: AsyncIterable<string>; filename?: string };
+  /** Extra response headers (a session cookie). */
+  headers?: Record<string, string>;
 }
 
 /** What a route runs. */
@@ -67,19 +76,78 @@ const id = (ctx: OperationContext): number => ctx.params.id as number;
 
 async function* emptyBody(): AsyncGenerator<Uint8Array> {}
 
+const sessionMeta = (ctx: OperationContext) => ({ userAgent: ctx.header('user-agent'), ip: ctx.clientAddress?.() });
+
+/** The answer of login and refresh: the access token names the session; the refresh token goes in the body or the cookie. */
+async function sessionAnswer(ctx: OperationContext, user: User, tokenVersion: number, grant: SessionGrant): Promise<OperationResult> {
+  const issued = await ctx.tokens.issue({ id: user.id, token_version: tokenVersion }, { sessionId: grant.sessionId });
+  if (!ctx.sessionCookie) return { body: { ...issued, refresh_token: grant.refreshToken, user } };
+  return { body: { ...issued, user }, headers: { 'set-cookie': ctx.sessionCookie.serialize(grant.refreshToken, ctx.tokens.refreshTtlSeconds) } };
+}
+
+/** The refresh token of a refresh or logout: the body's, else (browser mode, CSRF-checked) the cookie's. */
+function refreshTokenOf(ctx: OperationContext): string | undefined {
+  const fromBody = parseInput(refreshSchema, ctx.body ?? {}).refresh_token;
+  if (fromBody !== undefined) return fromBody;
+  const cookie = ctx.sessionCookie;
+  const fromCookie = cookie?.read(ctx);
+  if (cookie && fromCookie !== undefined) cookie.assertSameParty(ctx);
+  return fromCookie;
+}
+
+const clearCookie = (ctx: OperationContext): OperationResult => (ctx.sessionCookie ? { headers: { 'set-cookie': ctx.sessionCookie.clear() } } : {});
+
 /** One operation per route; TypeScript checks that none is missing. */
 export const operations: Record<RouteName, Operation> = {
   register: op(async ({ service, body }) => ({ body: { user: await service.register(body as never) } })),
-  login: op(async ({ service, tokens, body }) => {
-    const { user, token_version } = await service.authenticate(body as never);
-    return { body: { ...(await tokens.issue({ id: user.id, token_version })), user } };
+  login: op(async (ctx) => {
+    const { user, token_version } = await ctx.service.authenticate(ctx.body as never);
+    const grant = await ctx.service.startSession(user.id, sessionMeta(ctx), ctx.tokens.refreshTtlSeconds);
+    return sessionAnswer(ctx, user, token_version, grant);
+  }),
+  refresh: op(async (ctx) => {
+    const token = refreshTokenOf(ctx);
+    if (token === undefined) throw new UserkitError('UNAUTHENTICATED', { detail: 'Send the refresh token (body refresh_token, or the session cookie)' });
+    const { user, grant } = await ctx.service.refreshSession(token, sessionMeta(ctx), ctx.tokens.refreshTtlSeconds);
+    return sessionAnswer(ctx, toPublicUser(user), user.token_version, grant);
+  }),
+  logout: op(async (ctx) => {
+    const sessionId = sessionIdOf(ctx.actor);
+    if (sessionId !== undefined) await ctx.service.endSession(signedIn(ctx).id, sessionId);
+    else {
+      // A token without a session (issued before sessions, or by hand): end the refresh token's, if sent.
+      const token = ctx.sessionCookie?.read(ctx);
+      if (token !== undefined) await ctx.service.endSessionByRefreshToken(token);
+    }
+    return clearCookie(ctx);
+  }),
+  logoutAll: op(async (ctx) => {
+    await ctx.service.endAllSessions(signedIn(ctx).id);
+    return clearCookie(ctx);
+  }),
+  forgotPassword: op(async (ctx) => {
+    await ctx.service.requestPasswordReset(ctx.body as never, { background: true });
+    return { body: { status: 'accepted', detail: 'If the address has an account, a reset code is on its way' } };
+  }),
+  resetPassword: op(async (ctx) => {
+    await ctx.service.resetPassword(ctx.body as never);
+    return {};
+  }),
+  listMySessions: op(async (ctx) => ({ body: { items: await ctx.service.listOwnSessions(signedIn(ctx), sessionIdOf(ctx.actor)) } })),
+  deleteMySession: op(async (ctx) => {
+    await ctx.service.endOwnSession(signedIn(ctx), ctx.params.session_id as string);
+    return {};
+  }),
+  listUserSessions: op(async (ctx) => ({ body: { items: await ctx.service.listUserSessions(signedIn(ctx), id(ctx)) } })),
+  deleteUserSessions: op(async (ctx) => {
+    await ctx.service.endUserSessions(signedIn(ctx), id(ctx));
+    return {};
   }),
   verifyEmail: op(async ({ service, body }) => ({ body: { user: await service.verifyEmail(body as never) } })),
-  resendVerification: op(async ({ service, body, background }) => {
+  resendVerification: op(async ({ service, body }) => {
     // Answered before the work (a lookup, a write and a mail for pending accounts only), so how
     // long the answer takes does not tell pending accounts from unknown ones (docs/decisions.md, "Hardening").
-    const input = parseInput(resendVerificationSchema, body);
-    background(service.resendVerification(input));
+    await service.resendVerification(body as never, { background: true });
     return { body: { status: 'accepted', detail: 'If the address has an unverified account, a new code is on its way' } };
   }),
   me: op(async (ctx) => ({ body: toPublicUser(signedIn(ctx)) })),

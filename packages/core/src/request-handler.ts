@@ -25,6 +25,7 @@ import { securityHeaders, withSecurityHeaders, type HstsOptions } from './securi
 import { MemoryRateLimitStore, type RateLimitSettings, type RateLimitStore } from './rate-limit-store';
 import { createClientAddressResolver, type TrustProxy } from './client-address';
 import { withRequestLog, type RequestEvent, type RequestLogger, type RequestTrace } from './request-log';
+import { SessionCookie, csrfOrigins, type CsrfOptions, type SessionCookieOptions } from './session-cookie';
 import type { UserService } from './user-service';
 import type { UserRecord } from './user-record';
 import { defaultAuthenticator, guardOver, type UserGuard } from './user-guard';
@@ -89,6 +90,13 @@ export interface UserkitHandlerOptions {
   docs?: ApiDocsAssets;
   /** Called with every answered request, after it is answered (metrics). */
   onRequestComplete?: (event: RequestEvent) => void;
+  /**
+   * Browser mode (docs/sessions.md): carry the refresh token in an HttpOnly cookie instead of the
+   * body (`true` for the defaults). Default off.
+   */
+  sessionCookie?: SessionCookieOptions | boolean;
+  /** CSRF checks of cookie-authenticated writes (browser mode): allowed origins and the required header. */
+  csrf?: CsrfOptions;
 }
 
 /** What the Fetch face takes besides the request. */
@@ -177,6 +185,10 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
   const limiter = new RateLimiter(options.rateLimitStore ?? new MemoryRateLimitStore(), options.rateLimits);
   const clientAddress = createClientAddressResolver(options.trustProxy);
   const cors = options.cors && createCorsPolicy(options.cors);
+  const origins = csrfOrigins(options);
+  const sessionCookie = options.sessionCookie
+    ? new SessionCookie(options.sessionCookie === true ? {} : options.sessionCookie, basePath, origins ? { ...options.csrf, origins } : (options.csrf ?? {}))
+    : undefined;
   const onError = options.onError ?? ((error: unknown) => console.error('userkit: unexpected error', error instanceof Error ? `${error.name}: ${error.message}` : typeof error));
   let openapi: unknown;
   const document = () => (openapi ??= createOpenApiDocument({ serverUrl: options.publicUrl ?? basePath }));
@@ -271,7 +283,8 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         openapi: document,
         ready,
         target,
-        background: (work) => void work.catch(onError),
+        clientAddress: () => clientAddress(request),
+        sessionCookie,
       };
       const result = route.rateLimit
         ? await limiter.run(route.rateLimit, { email: emailOf(body), address: clientAddress(request) }, () => route.run(context))
@@ -281,7 +294,9 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         if (result.stream.filename) headers['content-disposition'] = `attachment; filename="${result.stream.filename}"`;
         return { status: result.status ?? route.success.status, headers, body: method === 'HEAD' ? null : result.stream.chunks };
       }
-      return successResponse(route, basePath, result.status ?? route.success.status, result.body, method === 'HEAD');
+      const response = successResponse(route, basePath, result.status ?? route.success.status, result.body, method === 'HEAD');
+      if (result.headers) Object.assign(response.headers, result.headers);
+      return response;
     } catch (error) {
       trace.errorCode = isUserkitError(error) ? error.code : 'INTERNAL_ERROR';
       if (isUserkitError(error)) return problemResponse(error);

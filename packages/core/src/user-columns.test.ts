@@ -62,6 +62,9 @@ const record: UserRecord = {
   version: 3,
   token_version: 1,
   verification_attempts: 2,
+  reset_code: 'f'.repeat(64),
+  reset_expires: new Date('2025-01-01T00:10:00Z'),
+  reset_attempts: 1,
   deleted_at: null,
 };
 

@@ -132,6 +132,13 @@ export const userColumns = {
   /** Bumped to revoke every token issued before. */
   token_version: { record: z.number().int(), secret: true, group: 'system', insert: 'fixed', initial: () => 0, patchable: true },
   verification_attempts: { record: z.number().int(), secret: true, group: 'system', insert: 'optional', initial: () => 0, patchable: true },
+  /**
+   * A keyed hash of the current password reset code (migration 4): its own columns, so a
+   * verification code never resets a password nor the other way round.
+   */
+  reset_code: { record: z.string().nullable(), secret: true, group: 'system', insert: 'optional', initial: toNull, patchable: true },
+  reset_expires: { record: z.date().nullable(), secret: true, group: 'system', insert: 'optional', initial: toNull, patchable: true },
+  reset_attempts: { record: z.number().int(), secret: true, group: 'system', insert: 'optional', initial: () => 0, patchable: true },
   /** Set by soft delete. A deleted user is invisible (never sent) but keeps its email reserved. */
   deleted_at: { record: z.date().nullable(), group: 'system', insert: 'fixed', initial: toNull, patchable: true },
 } as const satisfies Record<string, ColumnSpec>;

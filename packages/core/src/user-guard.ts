@@ -69,8 +69,8 @@ export function defaultAuthenticator(options: GuardOptions): Authenticator {
     options.authenticator ??
     new BearerAuthenticator(
       options.tokens,
-      (id) => options.service.findActor(id),
-      (actorId, otherId) => options.service.findActorWith(actorId, otherId),
+      (id, sessionId) => options.service.findActor(id, sessionId),
+      (actorId, otherId, sessionId) => options.service.findActorWith(actorId, otherId, sessionId),
     )
   );
 }

@@ -5,6 +5,7 @@
 import type { ListOptions, ListUsersQuery, Page, UserPage } from './list-query-schema';
 import type { CreditTransactionRecord, NewCreditTransactionRecord, UserCounts } from './ledger-schema';
 import type { NewUserRecord, UserPatch, UserRecord } from './user-record';
+import type { SessionStore } from './session-store';
 
 /** Options of lookups. */
 export interface FindOptions {
@@ -30,6 +31,28 @@ export interface ActivityRecord {
 
 export type NewActivityRecord = Omit<ActivityRecord, 'id'>;
 
+/** What {@link UserRepository.findActor} looks up: the caller, its session, and maybe a target. */
+export interface ActorLookup {
+  /** The caller's user id. */
+  id: number;
+  /** The session (family id) the caller's access token names, if any. */
+  sessionId?: string | undefined;
+  /** Another live user to load in the same round trip (the target of a read). */
+  otherId?: number | undefined;
+  /** What "live" is measured against (session expiry). */
+  now: Date;
+}
+
+/** What {@link UserRepository.findActor} finds. */
+export interface ActorLookupResult {
+  /** The live caller, or undefined when missing or deleted. */
+  actor: UserRecord | undefined;
+  /** Whether `sessionId` names a live session of the caller (true when no session was asked about). */
+  sessionLive: boolean;
+  /** The other user: null when missing or deleted, undefined when not asked for. */
+  other: UserRecord | null | undefined;
+}
+
 /**
  * Reads and writes users. Every method either completes or throws; none leaves a partial write.
  *
@@ -45,6 +68,20 @@ export interface UserRepository {
    * `transaction` on `tx` again runs inside the same transaction.
    */
   transaction<T>(fn: (tx: UserRepository) => Promise<T>): Promise<T>;
+
+  /**
+   * Optional: the sessions stored beside the users (`user_sessions`). The one a transaction's `tx`
+   * hands out takes part in that transaction. A repository without it leaves the service to a
+   * `sessions` option (or an in-process store): see docs/sessions.md.
+   */
+  readonly sessions?: SessionStore | undefined;
+
+  /**
+   * Optional: the per-request lookup of the caller, its session's live state, and optionally a
+   * target user, in ONE round trip (the SQL repository: one prepared statement). Without it the
+   * service runs {@link findById}/{@link findByIds} and asks the session store separately.
+   */
+  findActor?(lookup: ActorLookup): Promise<ActorLookupResult>;
 
   /** The user with this id, or undefined. Soft-deleted users only with `includeDeleted`. */
   findById(id: number, options?: FindOptions): Promise<UserRecord | undefined>;

@@ -12,7 +12,10 @@ import type { ListUsersQueryInput, UserPage } from './list-query-schema';
 import type { PasswordPolicy } from './password-policy';
 import { CreditLedger } from './service/credits';
 import { ServiceContext, type UserServiceOptions } from './service/service-context';
+import { PasswordReset } from './service/password-reset';
+import { SessionFlows, type SessionGrant, type SessionMeta } from './service/sessions';
 import { SignInFlows, type AuthenticatedUser } from './service/sign-in';
+import type { ForgotPasswordInput, ResetPasswordInput, Session } from './session-schema';
 import type { Actor } from './service/target-access';
 import { UserAdmin } from './service/user-admin';
 import { UserReports } from './service/user-reports';
@@ -35,6 +38,7 @@ import type {
 
 export type { Actor } from './service/target-access';
 export type { AuthenticatedUser } from './service/sign-in';
+export type { SessionGrant, SessionMeta } from './service/sessions';
 export type { UserServiceOptions } from './service/service-context';
 
 /**
@@ -64,9 +68,13 @@ export class UserService {
   readonly #credits: CreditLedger;
   readonly #transfer: UserTransfer;
   readonly #reports: UserReports;
+  readonly #sessions: SessionFlows;
+  readonly #reset: PasswordReset;
+  readonly #context: ServiceContext;
 
   constructor(options: UserServiceOptions) {
     const context = new ServiceContext(options);
+    this.#context = context;
     this.repository = context.repository;
     this.passwordPolicy = context.passwordPolicy;
     this.events = context.events;
@@ -75,6 +83,8 @@ export class UserService {
     this.#credits = new CreditLedger(context);
     this.#transfer = new UserTransfer(context);
     this.#reports = new UserReports(context);
+    this.#sessions = new SessionFlows(context);
+    this.#reset = new PasswordReset(context);
     // Made now, so even the first unknown-email login costs the same as a known one.
     context.dummyHash().catch(() => {});
   }
@@ -107,9 +117,13 @@ export class UserService {
     return this.#signIn.verifyEmail(input);
   }
 
-  /** Replaces the verification code of an unverified user and sends it. Silent for unknown emails. */
-  resendVerification(input: ResendVerificationInput): Promise<void> {
-    return this.#signIn.resendVerification(input);
+  /**
+   * Replaces the verification code of an unverified user and sends it. Silent for unknown emails.
+   * With `background`, resolves once the input is valid and does the rest after (errors go to
+   * `onMailError`; {@link settled} waits for it), so the answer's timing tells nothing.
+   */
+  resendVerification(input: ResendVerificationInput, options: { background?: boolean } = {}): Promise<void> {
+    return this.#signIn.resendVerification(input, options);
   }
 
   /**
@@ -127,17 +141,96 @@ export class UserService {
     return this.#admin.get(actor, id, options);
   }
 
-  /** Loads an actor by id for authentication: undefined when missing or deleted. Includes secrets: never send it. */
-  findActor(id: number): Promise<UserRecord | undefined> {
-    return this.#admin.findActor(id);
+  /**
+   * Loads an actor by id for authentication: undefined when missing or deleted. With `sessionId`
+   * (the token's `sid`), checks that session in the same round trip and throws UNAUTHENTICATED
+   * when it has ended. Includes secrets: never send it.
+   */
+  async findActor(id: number, sessionId?: string): Promise<UserRecord | undefined> {
+    if (sessionId === undefined) return this.#admin.findActor(id);
+    return (await this.#sessions.findActor(id, sessionId)).actor;
   }
 
   /**
    * {@link findActor} plus another live user (the target of a read) in the same round trip:
    * `other` is null when that user is missing or deleted. Both include secrets: never send them.
    */
-  findActorWith(actorId: number, otherId: number): Promise<{ actor: UserRecord | undefined; other: UserRecord | null }> {
-    return this.#admin.findActorWith(actorId, otherId);
+  async findActorWith(actorId: number, otherId: number, sessionId?: string): Promise<{ actor: UserRecord | undefined; other: UserRecord | null }> {
+    if (sessionId === undefined) return this.#admin.findActorWith(actorId, otherId);
+    const { actor, other } = await this.#sessions.findActor(actorId, sessionId, otherId);
+    return { actor, other: other ?? null };
+  }
+
+  /**
+   * Starts a session for a user who just signed in: the refresh token (only ever returned here)
+   * and the session id for the access token's `sid` (docs/sessions.md).
+   */
+  startSession(userId: number, meta: SessionMeta, ttlSeconds: number): Promise<SessionGrant> {
+    return this.#sessions.start(userId, meta, ttlSeconds);
+  }
+
+  /**
+   * Rotates a refresh token: a new one for the same session, the old one dead. Replaying a
+   * rotated token ends the whole session. UNAUTHENTICATED for any token that does not work.
+   */
+  refreshSession(refreshToken: string, meta: SessionMeta, ttlSeconds: number): Promise<{ user: UserRecord; grant: SessionGrant }> {
+    return this.#sessions.refresh(refreshToken, meta, ttlSeconds);
+  }
+
+  /** Ends one session of a user (logout); resolves with whether it was live. */
+  endSession(userId: number, sessionId: string): Promise<boolean> {
+    return this.#sessions.end(userId, sessionId);
+  }
+
+  /** Ends the session a refresh token belongs to, if any. */
+  endSessionByRefreshToken(refreshToken: string): Promise<void> {
+    return this.#sessions.endByRefreshToken(refreshToken);
+  }
+
+  /** Ends every session of a user (logout everywhere). */
+  endAllSessions(userId: number): Promise<void> {
+    return this.#sessions.endAll(userId);
+  }
+
+  /** The actor's live sessions; `current` marks `currentSessionId`. */
+  listOwnSessions(actor: Actor, currentSessionId: string | undefined): Promise<Session[]> {
+    return this.#sessions.listOwn(actor, currentSessionId);
+  }
+
+  /** Ends one of the actor's own sessions (NOT_FOUND unless it is live and theirs). */
+  endOwnSession(actor: Actor, sessionId: string): Promise<void> {
+    return this.#sessions.endOwn(actor, sessionId);
+  }
+
+  /** A user's live sessions, for admins under the role policy (as for account fields). */
+  listUserSessions(actor: Actor, id: number): Promise<Session[]> {
+    return this.#sessions.listFor(actor, id);
+  }
+
+  /** Ends every session of a user, for admins under the role policy (as for account fields). */
+  endUserSessions(actor: Actor, id: number): Promise<void> {
+    return this.#sessions.endAllFor(actor, id);
+  }
+
+  /**
+   * Mails a password reset code when the address has a user who may sign in; silent otherwise.
+   * With `background`, resolves once the input is valid and does the rest after.
+   */
+  requestPasswordReset(input: ForgotPasswordInput, options: { background?: boolean } = {}): Promise<void> {
+    return this.#reset.request(input, options);
+  }
+
+  /**
+   * Resolves once the work begun after earlier answers (a password reset request's lookup and
+   * mail) has finished: for tests, and for a graceful shutdown.
+   */
+  settled(): Promise<void> {
+    return this.#context.settled();
+  }
+
+  /** Sets a new password with a reset code; ends every session of the user. */
+  resetPassword(input: ResetPasswordInput): Promise<void> {
+    return this.#reset.reset(input);
   }
 
   /** One page of users (admins only). */

@@ -45,9 +45,14 @@ export class VerificationCodeHasher {
     this.#key.catch(() => {});
   }
 
-  /** The stored form of `code` mailed to `email` (64 hex characters); a code only verifies the address it was mailed to. */
-  async hash(email: string, code: string): Promise<string> {
-    const data = encoder.encode(`userkit-verification:${email.trim().toLowerCase()}:${code}`);
+  /**
+   * The stored form of `code` mailed to `email` (64 hex characters); a code only verifies the
+   * address it was mailed to, and only for its `purpose` (a verification code's hash never equals
+   * the same digits' password-reset hash).
+   */
+  async hash(email: string, code: string, purpose: 'verification' | 'password-reset' = 'verification'): Promise<string> {
+    const label = purpose === 'verification' ? 'userkit-verification' : `userkit-${purpose}`;
+    const data = encoder.encode(`${label}:${email.trim().toLowerCase()}:${code}`);
     return hex(await globalThis.crypto.subtle.sign('HMAC', await this.#key, data));
   }
 }

@@ -52,6 +52,22 @@ export interface CreditTransactionsTable {
   created_at: Generated<Date>;
 }
 
+/** `user_sessions` (migration 4): one row per refresh token; see `SessionRecord` in `@userkit/core`. */
+export interface UserSessionsTable {
+  id: string;
+  user_id: number;
+  family_id: string;
+  /** SHA-256 (hex) of the refresh token. */
+  token_hash: string;
+  created_at: Date;
+  last_used_at: Date;
+  expires_at: Date;
+  user_agent: string | null;
+  ip: string | null;
+  revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  replaced_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 /**
  * The tables userkit reads and writes.
  *
@@ -68,4 +84,5 @@ export interface Database {
   users: UsersTable;
   user_activity: UserActivityTable;
   credit_transactions: CreditTransactionsTable;
+  user_sessions: UserSessionsTable;
 }

@@ -1,4 +1,5 @@
-export type { CreditTransactionsTable, Database, UserActivityTable, UsersTable } from './database';
+export type { CreditTransactionsTable, Database, UserActivityTable, UserSessionsTable, UsersTable } from './database';
+export { KyselySessionStore } from './kysely-session-store';
 export { KyselyUserRepository } from './kysely-user-repository';
 export { createDatabase } from './create-database';
 export { PgliteLockedError, lockPgliteDirectory, pgliteLockFileName } from './pglite-lock';

@@ -32,7 +32,7 @@ for (const target of databaseTargets()) {
       await sql.raw(oldUsersTable).execute(db);
       await sql.raw(oldRow).execute(db);
 
-      expect(await migrateToLatest(db)).toEqual(['0001_seed_users', '0002_userkit', '0003_list_indexes']);
+      expect(await migrateToLatest(db)).toEqual(['0001_seed_users', '0002_userkit', '0003_list_indexes', '0004_sessions']);
 
       const old = await repository.findByEmail('old.customer@example.com');
       expect(old).toMatchObject({
@@ -85,8 +85,8 @@ for (const target of databaseTargets()) {
 
     it('reports pending migrations until applied', async () => {
       const database = await target.openEmpty();
-      expect(await pendingMigrations(database.db)).toEqual(['0001_seed_users', '0002_userkit', '0003_list_indexes']);
-      await expect(database.checkMigrations()).rejects.toThrow('0001_seed_users, 0002_userkit, 0003_list_indexes');
+      expect(await pendingMigrations(database.db)).toEqual(['0001_seed_users', '0002_userkit', '0003_list_indexes', '0004_sessions']);
+      await expect(database.checkMigrations()).rejects.toThrow('0001_seed_users, 0002_userkit, 0003_list_indexes, 0004_sessions');
       await database.migrate();
       await expect(database.checkMigrations()).resolves.toBeUndefined();
     });
@@ -100,7 +100,7 @@ for (const target of databaseTargets()) {
       await expect(migrateToLatest(db)).rejects.toThrow('userkit migration 0002_userkit failed');
       const columns = await sql<{ column_name: string }>`SELECT column_name FROM information_schema.columns WHERE table_name = 'users'`.execute(db);
       expect(columns.rows.map((c) => c.column_name)).not.toContain('version');
-      expect(await pendingMigrations(db)).toEqual(['0001_seed_users', '0002_userkit', '0003_list_indexes']);
+      expect(await pendingMigrations(db)).toEqual(['0001_seed_users', '0002_userkit', '0003_list_indexes', '0004_sessions']);
     });
   });
 }

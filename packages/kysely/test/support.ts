@@ -84,7 +84,7 @@ function target(name: DatabaseTarget['name'], create: () => Promise<UserkitDatab
       });
       const { db, repository } = await shared;
       // DELETE beats TRUNCATE on a handful of rows (TRUNCATE makes new files for every index).
-      for (const table of ['credit_transactions', 'user_activity', 'users'] as const) await db.deleteFrom(table).execute();
+      for (const table of ['user_sessions', 'credit_transactions', 'user_activity', 'users'] as const) await db.deleteFrom(table).execute();
       return { db, repository, close: async () => {} };
     },
     openEmpty,

@@ -45,7 +45,7 @@ class MockPasswordHasher implements PasswordHasher {
 export interface MockApiOptions {
   /** The API base URL the app under test calls, e.g. `https://api.example.com` or `http://localhost:3000/api`. */
   baseUrl: string;
-  /** The email base URL, if different from `baseUrl` (register, verify-email, resend-verification go there). */
+  /** The email base URL, if different from `baseUrl` (register, verify-email, resend-verification, forgot-password, reset-password go there). */
   emailBaseUrl?: string;
   /**
    * Handler options to override (rate limits, body limit…). A `rateLimitStore` given here is yours:

@@ -118,9 +118,15 @@ export class SignInFlows {
   }
 
   /** Replaces the verification code of an unverified user and sends it. Silent for unknown emails. */
-  async resendVerification(input: ResendVerificationInput): Promise<void> {
-    const ctx = this.#ctx;
+  async resendVerification(input: ResendVerificationInput, options: { background?: boolean } = {}): Promise<void> {
     const { email } = parseInput(resendVerificationSchema, input);
+    const work = this.#resend(email);
+    if (!options.background) return work;
+    this.#ctx.runInBackground(work);
+  }
+
+  async #resend(email: string): Promise<void> {
+    const ctx = this.#ctx;
     const now = ctx.clock.now();
     const code = generateVerificationCode();
     const hashed = await ctx.codes.hash(email, code);

@@ -76,7 +76,7 @@ export class UserAdmin {
       const data = parseInput(updateSchemaFor(relationOf(actor, target)), body);
       if (options.expectedVersion !== undefined && options.expectedVersion !== target.version) throw preconditionFailed();
       const plan = await planUserChange(target, { data, now, verificationTtlMs: ctx.verificationTtlMs, codes: ctx.codes });
-      const updated = await applyUserChange(tx, plan, { actorId: actor.id, expectedVersion: target.version });
+      const updated = await applyUserChange(tx, plan, { actorId: actor.id, expectedVersion: target.version, sessions: ctx.sessionsIn(tx) });
       code = plan.code;
       if (plan.kind === 'update' && updated !== plan.before) changes = Object.keys(plan.changes);
       return updated;
@@ -112,6 +112,7 @@ export class UserAdmin {
       await guardLastSuperAdmin(tx, target, { ...target, deleted_at: now });
       const updated = await tx.update(id, { deleted_at: now, updated_at: now, token_version: target.token_version + 1 });
       if (!updated) throw new UserkitError('NOT_FOUND', { detail: 'No such user' });
+      await this.#ctx.sessionsIn(tx).revokeAll(id, now);
       await tx.appendActivity({ user_id: id, actor_id: actor.id, action: 'deleted', changes: null, created_at: now });
     });
     this.#ctx.emit('user.deleted', { userId: id, actorId: actor.id });
@@ -141,6 +142,7 @@ export class UserAdmin {
       const locked = await loadTarget(tx, actor, id, 'password', { lock: true });
       const updated = await tx.update(id, { password_hash: passwordHash, token_version: locked.token_version + 1, updated_at: now }, { expectedVersion: target.version });
       if (!updated) throw new UserkitError('PRECONDITION_FAILED', { detail: 'The user changed while the password was being set; try again' });
+      await ctx.sessionsIn(tx).revokeAll(id, now);
       await tx.appendActivity({ user_id: id, actor_id: actor.id, action: 'password_changed', changes: null, created_at: now });
     });
     ctx.emit('user.password_changed', { userId: id, actorId: actor.id });

@@ -15,6 +15,7 @@
 import { UserkitError } from '../errors';
 import { patchableColumns, secretColumns, type UserColumn } from '../user-columns';
 import { type NewUserRecord, type UserPatch, type UserRecord } from '../user-record';
+import type { SessionStore } from '../session-store';
 import type { UserRepository } from '../user-repository';
 import type { UserChangeFields } from '../user-schema';
 import { generateVerificationCode, type VerificationCodeHasher } from '../verification-code';
@@ -141,6 +142,8 @@ export interface ApplyOptions {
   createdChanges?: Record<string, unknown> | null;
   /** An update applies only to this row version (PRECONDITION_FAILED otherwise). */
   expectedVersion?: number;
+  /** Where the user's sessions live, if not `tx.sessions` (a bumped token version ends them). */
+  sessions?: SessionStore | undefined;
 }
 
 /**
@@ -159,6 +162,8 @@ export async function applyUserChange(tx: UserRepository, plan: UserChangePlan, 
   const updateOptions = options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion };
   const updated = await tx.update(plan.before.id, plan.patch, updateOptions);
   if (!updated) throw preconditionFailed();
+  // A bumped token version (role, status or password change) ends the user's sessions too.
+  if (plan.patch.token_version !== undefined) await (options.sessions ?? tx.sessions)?.revokeAll(updated.id, plan.now);
   await tx.appendActivity({ user_id: updated.id, actor_id: options.actorId === 'self' ? updated.id : options.actorId, action: options.action ?? plan.action, changes: plan.changes, created_at: plan.now });
   return updated;
 }

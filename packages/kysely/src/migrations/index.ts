@@ -6,6 +6,7 @@ import type { Migration } from 'kysely';
 import { seedUsersMigration } from './0001-seed-users';
 import { userkitMigration } from './0002-userkit';
 import { listIndexesMigration } from './0003-list-indexes';
+import { sessionsMigration } from './0004-sessions';
 
 /**
  * Every userkit migration by name, for Kysely's `Migrator` (or `migrateToLatest`, which uses
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0001_seed_users': seedUsersMigration,
   '0002_userkit': userkitMigration,
   '0003_list_indexes': listIndexesMigration,
+  '0004_sessions': sessionsMigration,
 };
