@@ -6,6 +6,7 @@
  * back to what had it before. The copy comes from `describeError` (end-user wording per code).
  */
 import { describeError } from '@userkit/client';
+import { fieldLabel } from '../../lib/userUtils';
 import { createContext, useCallback, useContext, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 
 export interface ErrorModalProps {
@@ -30,7 +31,11 @@ export function ErrorModal({ title, message, fields = {}, children, onClose }: E
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     closeButton.current?.focus();
-    return () => previous?.focus();
+    return () => {
+      // Back to what had focus; if it is gone meanwhile (the page re-rendered), to the main content.
+      if (previous?.isConnected) previous.focus();
+      else document.getElementById('main')?.focus();
+    };
   }, []);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -63,7 +68,7 @@ export function ErrorModal({ title, message, fields = {}, children, onClose }: E
           <ul className="field-errors">
             {fieldEntries.map(([field, messages]) => (
               <li key={field}>
-                <strong>{field === '_' ? 'Input' : field}</strong>: {messages.join(' ')}
+                <strong>{field === '_' ? 'Input' : fieldLabel(field.split('.')[0] ?? field)}</strong>: {messages.join(' ')}
               </li>
             ))}
           </ul>

@@ -4,7 +4,7 @@
  * changed is sent, with If-Match of the version shown, so a stale edit is refused (and explained in
  * the error modal) instead of overwriting someone else's change.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useUserEditor } from '../../hooks/useUser';
 import { displayName, fieldLabel, formatDateTime, profilePatch, toFormValues } from '../../lib/userUtils';
 import { profileFields, type ProfileFormValues, type User } from '../../types/user';
@@ -23,8 +23,7 @@ export function UserProfile({ user, editable = true, onSaved }: UserProfileProps
     <section aria-labelledby="profile-heading" className="card">
       <h2 id="profile-heading">{displayName(user)}</h2>
       {editing ? (
-        // Keyed by version: after a conflict the form starts again from the latest values.
-        <ProfileForm key={user.updated_at} user={user} onCancel={() => setEditing(false)} onSaved={(saved) => { setEditing(false); onSaved?.(saved); }} />
+        <ProfileForm user={user} onCancel={() => setEditing(false)} onSaved={(saved) => { setEditing(false); onSaved?.(saved); }} />
       ) : (
         <>
           <dl className="details">
@@ -60,6 +59,9 @@ export function UserProfile({ user, editable = true, onSaved }: UserProfileProps
 
 function ProfileForm({ user, onCancel, onSaved }: { user: User; onCancel(): void; onSaved(user: User): void }) {
   const [values, setValues] = useState<ProfileFormValues>(() => toFormValues(user));
+  // When the user changes underneath (after a conflict, the latest version is loaded), the form
+  // starts again from it. The form stays mounted, so focus can return to its Save button.
+  useEffect(() => setValues(toFormValues(user)), [user]);
   const { save, isSaving } = useUserEditor();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
