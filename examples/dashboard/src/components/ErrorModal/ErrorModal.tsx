@@ -33,7 +33,7 @@ export function ErrorModal({ title, message, fields = {}, children, onClose }: E
     closeButton.current?.focus();
     return () => {
       // Back to what had focus; if it is gone meanwhile (the page re-rendered), to the main content.
-      if (previous?.isConnected) previous.focus();
+      if (previous?.isConnected && previous !== document.body) previous.focus();
       else document.getElementById('main')?.focus();
     };
   }, []);

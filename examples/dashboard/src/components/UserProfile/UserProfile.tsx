@@ -65,6 +65,7 @@ function ProfileForm({ user, onCancel, onSaved }: { user: User; onCancel(): void
   const { save, isSaving } = useUserEditor();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (isSaving) return;
     const saved = await save(user, profilePatch(user, values));
     if (saved) onSaved(saved);
   };
@@ -77,7 +78,8 @@ function ProfileForm({ user, onCancel, onSaved }: { user: User; onCancel(): void
         </label>
       ))}
       <div className="actions">
-        <button type="submit" disabled={isSaving}>
+        {/* aria-disabled, not disabled: a disabled button drops focus, which then could not return here after an error. */}
+        <button type="submit" aria-disabled={isSaving}>
           {isSaving ? 'Saving…' : 'Save'}
         </button>
         <button type="button" onClick={onCancel}>

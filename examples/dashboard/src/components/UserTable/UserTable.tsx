@@ -44,10 +44,12 @@ export function UserTable({ filters, onFiltersChange }: UserTableProps) {
     event.preventDefault();
     onFiltersChange(withFilter(filters, 'q', q.trim()));
   };
+  // Label and select side by side (not nested): the select's name is just its label, not the label
+  // plus the chosen option.
   const select = (key: keyof UserListFilters, label: string, options: readonly string[]) => (
-    <label>
-      {label}
-      <select name={key} value={filters[key] === undefined ? '' : String(filters[key])} onChange={(e) => onFiltersChange(withFilter(filters, key, e.target.value))}>
+    <div className="field">
+      <label htmlFor={`filter-${key}`}>{label}</label>
+      <select id={`filter-${key}`} name={key} value={filters[key] === undefined ? '' : String(filters[key])} onChange={(e) => onFiltersChange(withFilter(filters, key, e.target.value))}>
         <option value="">Any</option>
         {options.map((option) => (
           <option key={option} value={option}>
@@ -55,7 +57,7 @@ export function UserTable({ filters, onFiltersChange }: UserTableProps) {
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
   return (
     <section aria-labelledby="users-heading" className="card">
@@ -72,16 +74,16 @@ export function UserTable({ filters, onFiltersChange }: UserTableProps) {
         {select('status', 'Status', userStatuses)}
         {select('lead_status', 'Lead status', leadStatuses)}
         {select('email_verified', 'Email verified', ['true', 'false'])}
-        <label>
-          Sort
-          <select name="sort" value={filters.sort ?? '-created_at'} onChange={(e) => onFiltersChange(withFilter(filters, 'sort', e.target.value))}>
+        <div className="field">
+          <label htmlFor="filter-sort">Sort</label>
+          <select id="filter-sort" name="sort" value={filters.sort ?? '-created_at'} onChange={(e) => onFiltersChange(withFilter(filters, 'sort', e.target.value))}>
             {sorts.map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
               </option>
             ))}
           </select>
-        </label>
+        </div>
       </div>
       <p role="status" aria-live="polite" className="result-count">
         {isPending ? 'Loading users…' : data ? `${data.total}${data.total_capped ? '+' : ''} users found` : ''}
