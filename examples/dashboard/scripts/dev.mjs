@@ -22,6 +22,7 @@ const children = [
   spawn('npm', ['run', 'start', '--silent', '-w', '@userkit-examples/server'], {
     cwd: repoRoot,
     stdio: 'inherit',
+    detached: true,
     env: {
       ...process.env,
       INIT_CWD: repoRoot,
@@ -34,6 +35,7 @@ const children = [
   spawn('npx', ['next', 'dev', '--hostname', '127.0.0.1', '--port', String(dashboardPort)], {
     cwd: dashboardDir,
     stdio: 'inherit',
+    detached: true,
     env: { ...process.env, NEXT_PUBLIC_USERKIT_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
   }),
 ];
@@ -42,7 +44,16 @@ let stopping = false;
 function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  // Each child runs in its own process group (npm and npx start the real servers as grandchildren):
+  // the whole group is stopped, so nothing is left listening.
+  for (const child of children) {
+    if (child.exitCode !== null || child.pid === undefined) continue;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      child.kill('SIGTERM');
+    }
+  }
   process.exitCode = code;
 }
 process.on('SIGINT', () => stop(0));
