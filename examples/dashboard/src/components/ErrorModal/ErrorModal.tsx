@@ -1,6 +1,6 @@
 'use client';
 /**
- * The one way the dashboard reports an error: an accessible modal dialog (never `alert()`).
+ * The one way the dashboard reports an error: an accessible modal dialog, never a native browser dialog.
  * `role="dialog"` with `aria-modal`, labelled by its title and described by its message; focus
  * moves into it when it opens, Tab and Shift+Tab stay inside it, Escape closes it, and focus goes
  * back to what had it before. The copy comes from `describeError` (end-user wording per code).

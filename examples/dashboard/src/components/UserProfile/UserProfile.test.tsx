@@ -7,6 +7,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useUser } from '../../hooks/useUser';
+import { ErrorModal } from '../ErrorModal';
 import { api, changeElsewhere, customer, signedIn } from '../../test/render-with-api';
 import { UserProfile } from './UserProfile';
 
@@ -73,5 +74,23 @@ describe('UserProfile', () => {
     expect(document.activeElement).toBe(save);
     // The form starts again from what is stored now.
     await waitFor(() => expect((screen.getByRole('textbox', { name: 'City' }) as HTMLInputElement).value).toBe('Berlin'));
+  });
+});
+
+describe('ErrorModal focus trap', () => {
+  it('wraps Tab from the last control to the first and Shift+Tab back', () => {
+    render(
+      <ErrorModal title="Problem" message="Something failed" onClose={() => {}}>
+        <a href="#details">Details</a>
+      </ErrorModal>,
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Problem' });
+    const first = within(dialog).getByRole('link', { name: 'Details' });
+    const last = within(dialog).getByRole('button', { name: 'Close' });
+    expect(document.activeElement).toBe(last);
+    expect(fireEvent.keyDown(last, { key: 'Tab' })).toBe(false);
+    expect(document.activeElement).toBe(first);
+    expect(fireEvent.keyDown(first, { key: 'Tab', shiftKey: true })).toBe(false);
+    expect(document.activeElement).toBe(last);
   });
 });
