@@ -203,6 +203,14 @@ describe('the dashboard in Chromium', () => {
   it('as the admin: overview, search and filters, credits, import with a bad row, export, sign out', async () => {
     await page.goto(`${dashboard.origin}/signin/`);
     await page.getByLabel('Email').fill(admin.email);
+    // A wrong password: the modal, Escape, and focus back on the button that was pressed.
+    await page.getByLabel('Password').fill('not the admin password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const refused = page.getByRole('dialog');
+    await refused.waitFor();
+    await page.keyboard.press('Escape');
+    await refused.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe('Sign in');
     await page.getByLabel('Password').fill(admin.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/admin\/$/);

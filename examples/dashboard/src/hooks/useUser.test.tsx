@@ -51,4 +51,22 @@ describe('useAction', () => {
     expect(result.current.pending).toBe(false);
     expect(await screen.findByRole('dialog')).toBeTruthy();
   });
+
+  it('ignores a second run while the first is pending', async () => {
+    const { wrapper } = await signedIn(customer);
+    let calls = 0;
+    let finish!: () => void;
+    const { result } = renderHook(() => useAction(() => { calls++; return new Promise<void>((done) => (finish = done)); }), { wrapper });
+    let first!: Promise<void>;
+    act(() => {
+      first = result.current.run();
+      void result.current.run();
+    });
+    expect(calls).toBe(1);
+    await act(async () => {
+      finish();
+      await first;
+    });
+    expect(result.current.pending).toBe(false);
+  });
 });

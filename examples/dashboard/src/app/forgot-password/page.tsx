@@ -26,7 +26,7 @@ export default function ForgotPasswordPage() {
           Email
           <input name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
         </label>
-        <button type="submit" disabled={pending}>
+        <button type="submit" aria-disabled={pending}>
           Send a reset code
         </button>
       </form>

@@ -38,7 +38,7 @@ export default function ResetPasswordPage() {
           New password
           <input name="new_password" type="password" autoComplete="new-password" required value={form.new_password} onChange={(e) => setForm({ ...form, new_password: e.target.value })} />
         </label>
-        <button type="submit" disabled={pending}>
+        <button type="submit" aria-disabled={pending}>
           Set the new password
         </button>
       </form>

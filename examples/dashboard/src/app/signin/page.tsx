@@ -35,7 +35,7 @@ export default function SignInPage() {
           Password
           <input name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
-        <button type="submit" disabled={pending}>
+        <button type="submit" aria-disabled={pending}>
           Sign in
         </button>
       </form>

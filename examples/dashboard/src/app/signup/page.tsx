@@ -33,7 +33,7 @@ export default function SignUpPage() {
           Password
           <input name="password" type="password" autoComplete="new-password" required value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
         </label>
-        <button type="submit" disabled={pending}>
+        <button type="submit" aria-disabled={pending}>
           Sign up
         </button>
       </form>

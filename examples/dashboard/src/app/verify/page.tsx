@@ -42,10 +42,10 @@ export default function VerifyPage() {
           <input name="code" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" maxLength={6} required value={code} onChange={(e) => setCode(e.target.value)} />
         </label>
         <div className="actions">
-          <button type="submit" disabled={verify.pending}>
+          <button type="submit" aria-disabled={verify.pending}>
             Verify
           </button>
-          <button type="button" disabled={resend.pending || !email} onClick={() => void resend.run()}>
+          <button type="button" aria-disabled={resend.pending || !email} onClick={() => email && void resend.run()}>
             Send a new code
           </button>
         </div>

@@ -17,6 +17,7 @@ export function AccountForm({ user, policy }: { user: User; policy: EditPolicy }
   });
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (isSaving) return;
     const patch: Record<string, unknown> = {};
     if (policy.account && values.status !== user.status) patch['status'] = values.status;
     if (policy.account && values.email_verified !== user.email_verified) patch['email_verified'] = values.email_verified;
@@ -80,7 +81,7 @@ export function AccountForm({ user, policy }: { user: User; policy: EditPolicy }
             </label>
           </>
         )}
-        <button type="submit" disabled={isSaving}>
+        <button type="submit" aria-disabled={isSaving}>
           Save account
         </button>
       </form>

@@ -17,6 +17,7 @@ export function ChangePassword({ userId, self }: { userId: number; self: boolean
   const [next, setNext] = useState('');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (change.isPending) return;
     try {
       await change.mutateAsync({ id: userId, body: self ? { current_password: current, new_password: next } : { new_password: next } });
       setCurrent('');
@@ -45,7 +46,7 @@ export function ChangePassword({ userId, self }: { userId: number; self: boolean
           New password
           <input type="password" name="new_password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)} />
         </label>
-        <button type="submit" disabled={change.isPending}>
+        <button type="submit" aria-disabled={change.isPending}>
           {self ? 'Change password' : 'Set password'}
         </button>
       </form>

@@ -14,6 +14,7 @@ export function CreditsLedger({ userId, canAdjust }: { userId: number; canAdjust
   const [action, setAction] = useState<'grant' | 'spend'>('grant');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (adjust.isPending) return;
     const value = Number(amount);
     try {
       await adjust.mutateAsync({ id: userId, body: { amount: action === 'grant' ? value : -value, reason } });
@@ -50,7 +51,7 @@ export function CreditsLedger({ userId, canAdjust }: { userId: number; canAdjust
             Reason
             <input name="reason" required value={reason} onChange={(e) => setReason(e.target.value)} />
           </label>
-          <button type="submit" disabled={adjust.isPending}>
+          <button type="submit" aria-disabled={adjust.isPending}>
             {action === 'grant' ? 'Grant credits' : 'Spend credits'}
           </button>
         </form>

@@ -11,6 +11,7 @@ export function DeleteUser({ userId, label }: { userId: number; label: string })
   const { showError } = useErrorModal();
   const [confirming, setConfirming] = useState(false);
   const confirm = async () => {
+    if (remove.isPending) return;
     try {
       await remove.mutateAsync({ id: userId });
       router.push('/admin/');
@@ -24,7 +25,7 @@ export function DeleteUser({ userId, label }: { userId: number; label: string })
       {confirming ? (
         <div role="group" aria-label="Confirm deletion" className="actions">
           <p>Delete {label}? They can no longer sign in.</p>
-          <button type="button" className="danger" disabled={remove.isPending} onClick={() => void confirm()}>
+          <button type="button" className="danger" aria-disabled={remove.isPending} onClick={() => void confirm()}>
             Yes, delete
           </button>
           <button type="button" onClick={() => setConfirming(false)} autoFocus>

@@ -7,6 +7,7 @@ export function ExportUsers({ filters }: { filters: UserListFilters }) {
   const exportUsers = useExportUsers();
   const { showError } = useErrorModal();
   const run = async (format: 'csv' | 'ndjson') => {
+    if (exportUsers.isPending) return;
     const { limit: _limit, ...query } = filters;
     try {
       const file = await exportUsers.mutateAsync({ query: { ...query, format } });
@@ -20,10 +21,10 @@ export function ExportUsers({ filters }: { filters: UserListFilters }) {
       <h2 id="export-heading">Export users</h2>
       <p>Downloads the users matching the current search and filters.</p>
       <div className="actions">
-        <button type="button" disabled={exportUsers.isPending} onClick={() => void run('csv')}>
+        <button type="button" aria-disabled={exportUsers.isPending} onClick={() => void run('csv')}>
           Download CSV
         </button>
-        <button type="button" disabled={exportUsers.isPending} onClick={() => void run('ndjson')}>
+        <button type="button" aria-disabled={exportUsers.isPending} onClick={() => void run('ndjson')}>
           Download NDJSON
         </button>
       </div>

@@ -16,6 +16,7 @@ export function ImportUsers() {
   const [format, setFormat] = useState<Format>('text/csv');
   const [onConflict, setOnConflict] = useState<'error' | 'skip' | 'update'>('error');
   const run = async (dryRun: boolean) => {
+    if (importUsers.isPending || text.trim() === '') return;
     try {
       await importUsers.mutateAsync({ body: text, contentType: format, query: { dry_run: dryRun, on_conflict: onConflict } });
     } catch (error) {
@@ -62,10 +63,10 @@ export function ImportUsers() {
           </label>
         </div>
         <div className="actions">
-          <button type="button" disabled={importUsers.isPending || text.trim() === ''} onClick={() => void run(true)}>
+          <button type="button" aria-disabled={importUsers.isPending || text.trim() === ''} onClick={() => void run(true)}>
             Check (dry run)
           </button>
-          <button type="submit" disabled={importUsers.isPending || text.trim() === ''}>
+          <button type="submit" aria-disabled={importUsers.isPending || text.trim() === ''}>
             Import
           </button>
         </div>
