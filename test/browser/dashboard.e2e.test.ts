@@ -171,6 +171,7 @@ describe('the dashboard in Chromium', () => {
 
     await page.waitForURL(/\/profile\/$/);
     await page.getByRole('heading', { name: erin.name }).waitFor();
+    expect(await page.title()).toBe('My profile · userkit dashboard');
     expect(await page.getByText('(verified)').count()).toBe(1);
     await page.getByRole('button', { name: 'Edit profile' }).click();
     await page.getByLabel('City').fill('Lisbon');
