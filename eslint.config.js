@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.data/**', 'coverage/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.data/**', 'coverage/**', 'examples/dashboard/.next/**', 'examples/dashboard/out/**', 'examples/dashboard/next-env.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -32,6 +32,7 @@ export default [
   project('http', { testTimeout: 30_000, hookTimeout: 60_000, include: ['**/*.test.ts'] }, 'test/http'),
   project('client-e2e', { testTimeout: 30_000, hookTimeout: 60_000, include: ['**/*.test.ts'] }, 'test/client'),
   project('examples', { testTimeout: 60_000, hookTimeout: 60_000, include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'] }, 'examples'),
+  project('dashboard', { environment: 'jsdom', include: ['src/**/*.test.tsx'] }, 'examples/dashboard'),
   project('fuzz', { testTimeout: 120_000, hookTimeout: 120_000, include: ['**/*.test.ts'] }, 'test/fuzz'),
 ];
 

@@ -1,0 +1,1 @@
+export { ActivityTimeline } from './ActivityTimeline';

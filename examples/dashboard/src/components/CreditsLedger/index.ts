@@ -1,0 +1,1 @@
+export { CreditsLedger } from './CreditsLedger';

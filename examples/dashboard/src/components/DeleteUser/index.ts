@@ -1,0 +1,1 @@
+export { DeleteUser } from './DeleteUser';

@@ -1,0 +1,2 @@
+export { ErrorModal, ErrorModalProvider, useErrorModal } from './ErrorModal';
+export type { ErrorModalProps } from './ErrorModal';

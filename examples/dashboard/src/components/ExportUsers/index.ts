@@ -1,0 +1,1 @@
+export { ExportUsers } from './ExportUsers';

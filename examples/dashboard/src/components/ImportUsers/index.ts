@@ -1,0 +1,1 @@
+export { ImportUsers } from './ImportUsers';

@@ -1,0 +1,1 @@
+export { RequireSignIn } from './RequireSignIn';

@@ -1,0 +1,1 @@
+export { SignupChart } from './SignupChart';

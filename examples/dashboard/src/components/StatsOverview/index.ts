@@ -1,0 +1,1 @@
+export { StatsOverview } from './StatsOverview';

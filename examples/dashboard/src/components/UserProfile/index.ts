@@ -1,0 +1,2 @@
+export { UserProfile } from './UserProfile';
+export type { UserProfileProps } from './UserProfile';

@@ -1,0 +1,2 @@
+export { UserTable } from './UserTable';
+export type { UserTableProps } from './UserTable';

@@ -1,0 +1,3 @@
+// Next's ambient types (what the generated, git-ignored next-env.d.ts also references).
+/// <reference types="next" />
+/// <reference types="next/image-types/global" />
