@@ -5,7 +5,8 @@
  * on another origin, allowed by USERKIT_CORS_ORIGINS.
  *
  * One story, in order: sign up → the code from the outbox → verify → sign in → edit the profile →
- * a stale edit shows the conflict in the modal → sign out → (admin) search and filter → grant
+ * a stale edit shows the conflict in the modal → my sessions → sign out → forgot and reset the
+ * password (code from the outbox; earlier sessions refused) → (admin) search and filter → grant
  * credits → an import with one bad row shows the row's error → the export downloads → sign out.
  * Password reset and the session list are left out: their API routes are not in this tree yet.
  *
@@ -73,15 +74,20 @@ async function waitForApi(url: string): Promise<void> {
   throw new Error(`the API did not become ready:\n${apiLog}`);
 }
 
-/** The newest verification code mailed to `to`, from the outbox file. */
-async function codeFor(to: string): Promise<string> {
+/** The codes mailed to `to` so far, oldest first, from the outbox file. */
+function codesFor(to: string): string[] {
+  const lines = existsSync(outbox) ? readFileSync(outbox, 'utf8').trim().split('\n').filter(Boolean) : [];
+  return lines
+    .map((line) => JSON.parse(line) as { to: string; code: string | null })
+    .filter((m) => m.to === to && m.code)
+    .map((m) => m.code as string);
+}
+
+/** The newest code mailed to `to` once more than `seen` codes were mailed to it (waits for it). */
+async function codeFor(to: string, seen = 0): Promise<string> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const lines = existsSync(outbox) ? readFileSync(outbox, 'utf8').trim().split('\n').filter(Boolean) : [];
-    const code = lines
-      .map((line) => JSON.parse(line) as { to: string; code: string | null })
-      .filter((m) => m.to === to && m.code)
-      .at(-1)?.code;
-    if (code) return code;
+    const codes = codesFor(to);
+    if (codes.length > seen) return codes.at(-1) as string;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`no code for ${to} in the outbox`);
@@ -194,10 +200,32 @@ describe('the dashboard in Chromium', () => {
     await expect.poll(() => page.getByLabel('City').inputValue()).toBe('Porto');
     expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe('Save');
 
+    // My sessions: this browser and the API sign-in above, each with its own sign-out.
+    await page.getByText('(this device)').waitFor();
+    expect(await page.getByRole('button', { name: /^Sign out (here|this device)$/ }).count()).toBe(2);
+
     await page.setViewportSize({ width: 390, height: 800 });
     await shot('06-profile-phone');
     await page.setViewportSize({ width: 1100, height: 800 });
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.waitForURL(/\/signin\/$/);
+
+    // Forgot → the reset code from the outbox → a new password; every earlier session ends.
+    const seen = codesFor(erin.email).length;
+    await page.goto(`${dashboard.origin}/forgot-password/`);
+    await page.getByLabel('Email').fill(erin.email);
+    await page.getByRole('button', { name: 'Send a reset code' }).click();
+    await page.waitForURL(/\/reset-password\/\?email=/);
+    await page.getByLabel('Code').fill(await codeFor(erin.email, seen));
+    await page.getByLabel('New password').fill(`${erin.password}-new`);
+    await shot('07-reset-password');
+    await page.getByRole('button', { name: 'Set the new password' }).click();
+    await page.waitForURL(/\/signin\/\?email=/);
+    await page.getByLabel('Password').fill(`${erin.password}-new`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/profile\/$/);
+    await expect(createUserClient({ baseUrl: apiUrl, token: login.access_token }).me({})).rejects.toMatchObject({ status: 401 });
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.waitForURL(/\/signin\/$/);
   });
 
@@ -262,7 +290,7 @@ describe('the dashboard in Chromium', () => {
     expect(text.split('\n')[0]).toContain('email');
     expect(text).toContain(erin.email);
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.waitForURL(/\/signin\/$/);
     await shot('11-signed-out');
   });

@@ -1,7 +1,7 @@
 /**
  * `describeError(err)`: what an error modal shows — title, message, per-field messages — for every
  * API error code and for network, timeout, cancelled and configuration errors. UIs never use
- * `alert()`.
+ * the browser's alert box.
  *
  * Two audiences, kept apart: `title` and `message` are always end-user copy (overridable per code,
  * for wording or translation); what only a developer can act on (a ConfigurationError's text, the

@@ -3,7 +3,7 @@
  *
  * The "app code" below is what a frontend would write: a profile form's save function that calls
  * the API through `createUserClient` and turns any failure into what the UI shows with
- * `describeError` — inline messages for the form's fields, or a modal (never `alert()`). The tests
+ * `describeError` — inline messages for the form's fields, or a modal (never a browser alert box). The tests
  * run it against the mock API: msw intercepts the client's requests and answers them with the
  * real core (same validation, role policy, errors and ETags as the server), in memory.
  */

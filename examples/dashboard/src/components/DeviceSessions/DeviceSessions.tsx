@@ -1,12 +1,11 @@
 'use client';
 /**
- * "My sessions": the devices signed in as this user, each with a sign-out button. Built against
- * the client's `listSessions` / `revokeSession`; with a client or API that does not offer them yet
- * the section says so instead of failing.
+ * "My sessions": the devices signed in as this user (`GET /users/me/sessions`), each with a
+ * sign-out button (`DELETE /users/me/sessions/{session_id}`).
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useUserkit } from '@userkit/react';
-import { clientHas, listSessions, revokeSession } from '../../services/userService';
+import { listSessions, revokeSession } from '../../services/userService';
 import { formatDateTime } from '../../lib/userUtils';
 import { useErrorModal } from '../ErrorModal';
 
@@ -16,8 +15,7 @@ export function DeviceSessions() {
   const { client } = useUserkit();
   const { showError } = useErrorModal();
   const queryClient = useQueryClient();
-  const available = clientHas(client, 'listSessions') && clientHas(client, 'revokeSession');
-  const sessions = useQuery({ queryKey: sessionsKey, queryFn: () => listSessions(client), enabled: available, retry: false });
+  const sessions = useQuery({ queryKey: sessionsKey, queryFn: () => listSessions(client), retry: false });
   const revoke = useMutation({
     mutationFn: (id: string) => revokeSession(client, id),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: sessionsKey }),
@@ -26,7 +24,6 @@ export function DeviceSessions() {
   return (
     <section aria-labelledby="sessions-heading" className="card">
       <h2 id="sessions-heading">My sessions</h2>
-      {!available && <p>Signed-in devices are listed here once the API offers sessions.</p>}
       {sessions.error && <p role="alert">The sessions could not be loaded.</p>}
       {sessions.data && (
         <ul className="plain-list">
