@@ -200,7 +200,8 @@ describe('the dashboard in Chromium', () => {
     await expect.poll(() => page.getByLabel('City').inputValue()).toBe('Porto');
     expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe('Save');
 
-    // My sessions: this browser and the API sign-in above, each with its own sign-out.
+    // My sessions (read afresh): this browser and the API sign-in above, each with its own sign-out.
+    await page.reload();
     await page.getByText('(this device)').waitFor();
     expect(await page.getByRole('button', { name: /^Sign out (here|this device)$/ }).count()).toBe(2);
 
