@@ -5,6 +5,7 @@
 import type { RouteName } from './contract';
 import { expectedVersionFromIfMatch } from './etag';
 import type { JwtTokens } from './jwt-tokens';
+import type { LiveStats } from './live-stats';
 import { toPublicUser, type UserRecord } from './user-record';
 import type { UserService } from './user-service';
 import type { PageQueryInput } from './ledger-schema';
@@ -31,6 +32,10 @@ export interface OperationContext {
   ready(): Promise<Record<string, string>>;
   /** Runs work on after the answer is sent; its failure goes to the handler's `onError`. */
   background(work: Promise<unknown>): void;
+  /** This instance's live statistics (the stream route). */
+  liveStats: LiveStats;
+  /** Aborts when the client goes away, when the adapter tells. */
+  signal?: AbortSignal | undefined;
   /** The user of the path's id when authentication loaded it with the caller (null: missing); see {@link Operation.loadsTarget}. */
   target?: UserRecord | null | undefined;
 }
@@ -40,7 +45,7 @@ export interface OperationResult {
   body?: unknown;
   status?: number;
   /** A streamed, non-JSON body and its media type. */
-  stream?: { contentType: string; chunks: AsyncIterable<string>; filename?: string };
+  stream?: { contentType: string; chunks: AsyncIterable<string>; filename?: string; headers?: Record<string, string> };
 }
 
 /** What a route runs. */
@@ -99,6 +104,14 @@ export const operations: Record<RouteName, Operation> = {
     await ctx.service.changePassword(signedIn(ctx), id(ctx), ctx.body as never);
     return {};
   }),
+  statsStream: op(async (ctx) => ({
+    stream: {
+      contentType: 'text/event-stream; charset=utf-8',
+      chunks: ctx.liveStats.stream(signedIn(ctx), ctx.signal),
+      // Proxies must pass each event on as it comes (nginx buffers otherwise).
+      headers: { 'x-accel-buffering': 'no' },
+    },
+  })),
   exportUsers: op(async (ctx) => {
     const { format, contentType, chunks } = await ctx.service.exportUsers(signedIn(ctx), ctx.query as ExportQueryInput);
     return { stream: { contentType, chunks, filename: `users.${format === 'csv' ? 'csv' : 'ndjson'}` } };
