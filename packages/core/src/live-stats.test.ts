@@ -49,7 +49,7 @@ describe('GET /users/stats/stream', () => {
     const tokens = new JwtTokens({ secret: 'a-test-secret-that-is-long-enough-for-hs256-0123' });
     const handler = createUserkitHandler({ service, tokens, onError: () => {} });
     const now = new Date();
-    const admin = await repository.insert({ email: 'boss@example.com', password_hash: 'plain$x', user_type: 'admin', role: 'super_admin', status: 'active', email_verified: true, created_at: now, updated_at: now });
+    const admin = await repository.insert({ email: 'boss@example.com', password_hash: 'plain$x', user_type: 'admin', is_super_admin: true, status: 'active', email_verified: true, created_at: now, updated_at: now });
     const customer = await repository.insert({ email: 'c@example.com', password_hash: 'plain$x', user_type: 'customer', status: 'active', email_verified: true, created_at: now, updated_at: now });
     const bearer = (id: { id: number; token_version: number }) => tokens.issue(id).then((t) => ({ authorization: `Bearer ${t.access_token}` }));
 
