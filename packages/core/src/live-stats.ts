@@ -132,6 +132,8 @@ export interface LiveStatsOptions {
   heartbeatMs?: number;
   /** Receives a failed recomputation (the stream goes on; the next change retries). */
   onError?: (error: unknown) => void;
+  /** Ends every stream, and refuses new ones, when it aborts (graceful shutdown). */
+  signal?: AbortSignal | undefined;
 }
 
 interface Subscriber {
@@ -158,6 +160,9 @@ export class LiveStats {
 
   constructor(options: LiveStatsOptions) {
     this.#options = options;
+    options.signal?.addEventListener('abort', () => {
+      for (const { channel } of [...this.#subscribers]) channel.close();
+    }, { once: true });
   }
 
   /** How many streams this instance serves. */
@@ -175,7 +180,7 @@ export class LiveStats {
     this.#subscribers.add(subscriber);
     this.#start();
     signal?.addEventListener('abort', () => subscriber.channel.close(), { once: true });
-    if (signal?.aborted) subscriber.channel.close();
+    if (signal?.aborted || this.#options.signal?.aborted) subscriber.channel.close();
     subscriber.channel.push('retry: 3000\n\n');
     this.#options.stats(actor).then(
       (stats) => subscriber.channel.push(sseEvent('stats', stats)),

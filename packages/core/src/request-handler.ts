@@ -97,6 +97,8 @@ export interface UserkitHandlerOptions {
    * for several (docs/operations.md, "Live statistics").
    */
   changeFeed?: ChangeFeed;
+  /** Aborting it ends every open stream (graceful shutdown: long-lived streams would hold it up). */
+  streamsSignal?: AbortSignal;
   /** Called with every answered request, after it is answered (metrics). */
   onRequestComplete?: (event: RequestEvent) => void;
 }
@@ -191,7 +193,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
   let openapi: unknown;
   const changeFeed = options.changeFeed ?? new MemoryChangeFeed();
   publishChanges(options.service.events, changeFeed, { onError });
-  const liveStats = new LiveStats({ stats: (actor) => options.service.stats(actor), feed: changeFeed, onError });
+  const liveStats = new LiveStats({ stats: (actor) => options.service.stats(actor), feed: changeFeed, onError, signal: options.streamsSignal });
   const document = () => (openapi ??= createOpenApiDocument({ serverUrl: options.publicUrl ?? basePath }));
 
   const ready = async (): Promise<Record<string, string>> => {
