@@ -32,6 +32,8 @@ export default [
   project('http', { testTimeout: 30_000, hookTimeout: 60_000, include: ['**/*.test.ts'] }, 'test/http'),
   project('client-e2e', { testTimeout: 30_000, hookTimeout: 60_000, include: ['**/*.test.ts'] }, 'test/client'),
   project('examples', { testTimeout: 60_000, hookTimeout: 60_000, include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'] }, 'examples'),
+  // Two server processes on one PostgreSQL and one Redis; skipped with a message unless both answer.
+  project('multi', { testTimeout: 60_000, hookTimeout: 180_000, include: ['**/*.test.ts'] }, 'test/multi-instance'),
   project('fuzz', { testTimeout: 120_000, hookTimeout: 120_000, include: ['**/*.test.ts'] }, 'test/fuzz'),
 ];
 
