@@ -25,7 +25,7 @@ describe('subscribeStats', () => {
       () => sse(['event: stats\ndata: {"total":2}\n\n']),
       () => new Response(JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, code: 'UNAUTHENTICATED', detail: 'Sign in' }), { status: 401, headers: { 'content-type': 'application/problem+json' } }),
     ];
-    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const fetch = async (input: string | URL | Request, init?: RequestInit) => {
       calls.push(new Request(input, init));
       const answer = answers[calls.length - 1];
       if (!answer) throw new Error('too many calls');
