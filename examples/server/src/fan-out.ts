@@ -32,21 +32,29 @@ export type RedisClient = ReturnType<typeof newRedisClient>;
  */
 export async function openRedis(url: string, warn: (line: string) => void): Promise<RedisClient> {
   const client = newRedisClient(url);
+  let connected = false;
   let reported = false;
+  let failStart: (error: unknown) => void = () => {};
+  const startFailed = new Promise<never>((_, reject) => (failStart = reject));
   client.on('error', (error: unknown) => {
-    // Reported once per outage; the client reconnects by itself.
+    // At start the first error is the answer (the start-up line says it); later ones are reported
+    // once per outage while the client reconnects by itself.
+    if (!connected) return failStart(error);
     if (!reported) warn(`userkit: Redis: ${rootMessage(error)}`);
     reported = true;
   });
   client.on('ready', () => (reported = false));
   const label = `Redis at ${new URL(url).host}`;
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 5 seconds')), 5_000).unref());
+  const timer = setTimeout(() => failStart(new Error('no answer within 5 seconds')), 5_000);
   try {
-    await Promise.race([client.connect(), timeout]);
-    await client.ping();
+    await Promise.race([client.connect(), startFailed]);
+    await Promise.race([client.ping(), startFailed]);
+    connected = true;
   } catch (error) {
     client.destroy();
     throw new StartupError(`cannot reach ${label} (USERKIT_REDIS_URL): ${rootMessage(error)}`);
+  } finally {
+    clearTimeout(timer);
   }
   return client;
 }
