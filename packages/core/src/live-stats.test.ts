@@ -10,6 +10,7 @@ import { MemoryMailer } from './mailer';
 import { MemoryUserRepository } from './memory-user-repository';
 import type { PasswordHasher } from './password-hasher';
 import { createUserkitHandler } from './request-handler';
+import { createOpenApiDocument } from './openapi-document';
 import { UserEvents } from './user-events';
 import { UserService } from './user-service';
 import type { UserStats } from './ledger-schema';
@@ -74,6 +75,14 @@ describe('GET /users/stats/stream', () => {
 
     abort.abort();
     await expect(events.reader.read()).resolves.toMatchObject({ done: true });
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('declares the stream as text/event-stream', () => {
+    const document = createOpenApiDocument({ serverUrl: '/api' }) as { paths: Record<string, { get: { responses: Record<string, Record<string, unknown>> } }> };
+    const ok = document.paths['/users/stats/stream']?.get.responses['200'];
+    expect(Object.keys(ok?.['content'] as object)).toEqual(['text/event-stream']);
   });
 });
 
