@@ -170,8 +170,11 @@ describe.skipIf(skip !== undefined)('two instances on one PostgreSQL and one Red
     expect(change.status).toBe(204);
     expect((await call(b, 'GET', '/users/me', { token })).status).toBe(401);
     expect((await call(a, 'GET', '/users/me', { token })).status).toBe(401);
-    // Refresh sessions (logout, session revocation) get the same cross-instance case here.
   });
+
+  // Refresh sessions (logout, session revocation): when they land, the same case for a session
+  // ended through A and then used on B belongs here.
+  it.todo('refuses on one instance a refresh session ended through the other');
 
   it('lets exactly one of parallel PUTs with one ETag through, split across instances', async () => {
     const customer = await createCustomer();

@@ -106,6 +106,16 @@ describe('publishChanges', () => {
 });
 
 describe('LiveStats', () => {
+  it('sends a heartbeat comment while a stream is open', async () => {
+    const live = new LiveStats({ feed: new MemoryChangeFeed(), heartbeatMs: 5, stats: async () => ({ total: 0 }) as unknown as UserStats });
+    const stream = live.stream({ id: 1, user_type: 'admin' } as never);
+    let chunk: IteratorResult<string>;
+    do chunk = await stream.next();
+    while (!chunk.done && chunk.value !== ': ping\n\n');
+    expect(chunk.done).toBe(false);
+    await stream.return?.();
+  });
+
   it('recomputes once for many batches, serves every stream of the instance with it, and leaves the feed with the last stream', async () => {
     const feed = new MemoryChangeFeed();
     let computed = 0;
