@@ -33,6 +33,8 @@ export default [
   project('client-e2e', { testTimeout: 30_000, hookTimeout: 60_000, include: ['**/*.test.ts'] }, 'test/client'),
   project('examples', { testTimeout: 60_000, hookTimeout: 60_000, include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts'] }, 'examples'),
   project('dashboard', { environment: 'jsdom', include: ['src/**/*.test.tsx'] }, 'examples/dashboard'),
+  // Two server processes on one PostgreSQL and one Redis; skipped with a message unless both answer.
+  project('multi', { testTimeout: 60_000, hookTimeout: 180_000, include: ['**/*.test.ts'] }, 'test/multi-instance'),
   project('fuzz', { testTimeout: 120_000, hookTimeout: 120_000, include: ['**/*.test.ts'] }, 'test/fuzz'),
 ];
 

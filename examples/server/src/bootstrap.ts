@@ -25,9 +25,11 @@ import {
   WorkerPasswordHasher,
   isUserkitError,
   problemContentType,
+  type ChangeFeed,
   toProblem,
   type UserkitHandlerOptions,
 } from '@userkit/core';
+import { RedisRateLimitStore } from '@userkit/redis';
 import { PgliteLockedError, createDatabase, type CreateDatabaseOptions, type UserkitDatabase } from '@userkit/kysely';
 import { ConfigError, loadConfig, type Config } from './config';
 import { jwtSecretFor, prepareDataDir, restrictTree } from './data-dir';
@@ -36,6 +38,7 @@ import { swaggerUiAssets } from './api-docs-assets';
 import { shutDown } from './graceful-shutdown';
 import { createLogger, type LogStreams } from './logger';
 import { createMetrics, type Metrics } from './metrics';
+import { openChangeFeed, openRedis, rootMessage, type RedisClient } from './fan-out';
 import { StartupError } from './startup-error';
 
 export { StartupError } from './startup-error';
@@ -58,15 +61,6 @@ export interface RunningServer {
 /** A password that passes the policy: 18 random bytes, base64url (24 characters). */
 function generatePassword(): string {
   return randomBytes(18).toString('base64url');
-}
-
-/** The innermost cause of an error, as one line (pg reports a refused connection as an AggregateError). */
-function rootMessage(error: unknown): string {
-  let current = error;
-  while (current instanceof Error && current.cause !== undefined && !(current instanceof AggregateError)) current = current.cause;
-  if (current instanceof AggregateError && current.errors.length > 0) return [...new Set(current.errors.map(rootMessage))].join('; ');
-  if (!(current instanceof Error)) return String(current);
-  return current.message || String((current as NodeJS.ErrnoException).code ?? current.name);
 }
 
 function databaseOptions(config: Config): CreateDatabaseOptions {
@@ -186,7 +180,6 @@ export async function startServer(
       throw new StartupError(`USERKIT_ADMIN_PASSWORD is refused by the password policy: ${isUserkitError(error) ? error.detail : rootMessage(error)}`);
     }
   }
-  if (config.redisUrl) log.warn('userkit: USERKIT_REDIS_URL is set, but this build has no Redis store (@userkit/redis): rate limits are counted in memory');
 
   let listener: RequestListener = starting;
   let metrics: Metrics | undefined;
@@ -202,6 +195,9 @@ export async function startServer(
     if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer?.close(() => resolve()));
   };
   let database: UserkitDatabase | undefined;
+  let redis: RedisClient | undefined;
+  let changeFeed: ChangeFeed | undefined;
+  const liveStreams = new AbortController();
   const hasher = new WorkerPasswordHasher(); // bcrypt in worker threads: logins never stall the event loop
   let shuttingDown = false;
   try {
@@ -214,6 +210,8 @@ export async function startServer(
       metricsPort = await listen(metricsServer, config.metricsPort, 'USERKIT_METRICS_PORT');
     }
     database = await openDatabase(config);
+    if (config.redisUrl) redis = await openRedis(config.redisUrl, (line) => log.warn(line));
+    changeFeed = await openChangeFeed(config, redis, (line) => log.warn(line));
     if (!config.databaseUrl) restrictTree(join(config.dataDir, 'pglite'));
     const opened = database;
     const service = new UserService({
@@ -237,6 +235,9 @@ export async function startServer(
       docs: swaggerUiAssets(),
       trustProxy: config.trustProxy,
       rateLimits: config.rateLimits,
+      ...(redis ? { rateLimitStore: new RedisRateLimitStore({ client: redis }) } : {}),
+      changeFeed,
+      streamsSignal: liveStreams.signal,
       hsts: config.hsts,
       ...(config.corsOrigins.length > 0 ? { cors: { origins: config.corsOrigins } } : {}),
       onError: (error) => log.error(`userkit: unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`),
@@ -263,13 +264,19 @@ export async function startServer(
       close: () =>
         shutDown({
           server,
-          markUnready: () => (shuttingDown = true),
+          markUnready: () => {
+            shuttingDown = true;
+            // Live statistics streams never finish by themselves: end them so draining does not wait.
+            liveStreams.abort();
+          },
           delayMs: config.shutdown.delayMs,
           timeoutMs: config.shutdown.timeoutMs,
           step: (message) => log.info(`userkit: shutdown: ${message}`),
           closeResources: async () => {
             if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer?.close(() => resolve()));
             await hasher.close();
+            await changeFeed?.close?.();
+            await redis?.quit();
             await opened.close();
           },
         }),
@@ -277,6 +284,8 @@ export async function startServer(
   } catch (error) {
     await closeServer();
     await hasher.close();
+    await changeFeed?.close?.().catch(() => {});
+    redis?.destroy();
     await database?.close().catch(() => {});
     throw error;
   }

@@ -85,6 +85,14 @@ describe('start-up failures (Hono)', () => {
     expect(result.stderrLines[0]).not.toContain('s3cret');
   });
 
+  it('an unreachable USERKIT_REDIS_URL is one line without its password (exit 1)', async () => {
+    const result = await failing('Hono', { USERKIT_REDIS_URL: 'redis://user:s3cret@127.0.0.1:1', USERKIT_DATA_DIR: dataDir() });
+    expect(result.code).toBe(1);
+    expect(result.stderrLines).toHaveLength(1);
+    expect(result.stderrLines[0]).toMatch(/^userkit: cannot reach Redis at 127\.0\.0\.1:1 \(USERKIT_REDIS_URL\): /);
+    expect(result.stderrLines[0]).not.toContain('s3cret');
+  });
+
   it('a PGlite directory held by another live process is refused at once', async () => {
     const dir = dataDir();
     mkdirSync(join(dir, 'pglite'), { recursive: true });

@@ -1,5 +1,6 @@
 export { createUserClient } from './user-client';
 export type { CallOptions, RouteInput, RouteOutput, TokenSource, UploadBody, UserClient, UserClientMethods, UserClientOptions } from './user-client';
+export type { LiveActivityEvent, LiveStatsEvent, OpenStatsStream, StatsSubscriptionOptions } from './stats-subscription';
 export { ApiError, ConfigurationError, NetworkError, TimeoutError, isApiError, isConfigurationError, isNetworkError, isTimeoutError } from './client-errors';
 export { allowsEmailCalls, apiBaseUrlFromOrigin, isLoopbackHost } from './api-url';
 export { SessionKeeper } from './client-session';

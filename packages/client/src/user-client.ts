@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { allowsEmailCalls, emailBaseUrl, normaliseBaseUrl } from './api-url';
 import { ApiError, ConfigurationError, NetworkError, TimeoutError } from './client-errors';
 import { SessionKeeper, type ClientSession, type SessionOptions } from './client-session';
+import { subscribeStats, type StatsSubscriptionOptions } from './stats-subscription';
 
 type Route<K extends RouteName> = Contract[K];
 type ParamsOf<R> = R extends { params: infer P extends z.ZodType } ? z.output<P> : unknown;
@@ -91,6 +92,8 @@ export interface UserClientOptions {
 /** The client: a method per contract route, plus `request` for any route by name. */
 export type UserClient = UserClientMethods & {
   request<K extends RouteName>(name: K, input: RouteInput<K>, options?: CallOptions): Promise<RouteOutput<K>>;
+  /** Live statistics over `GET /users/stats/stream`, reconnecting with backoff; returns the function that stops (stats-subscription.ts). */
+  subscribeStats(options: StatsSubscriptionOptions): () => void;
   readonly baseUrl: string;
   readonly emailBaseUrl: string | undefined;
   /** The session the client holds (with the `session` option), else null. */
@@ -272,7 +275,10 @@ export function createUserClient(options: UserClientOptions): UserClient {
     (Object.keys(contract) as RouteName[]).map((name) => [name, (input: never, call?: CallOptions) => request(name, input ?? ({} as never), call)]),
   ) as unknown as UserClientMethods;
 
-  return Object.defineProperties(Object.assign(methods, { request, baseUrl, emailBaseUrl: emailUrl }), {
+  // The stream stays open: no timeout and no retries of ky's; the subscription reconnects itself.
+  const openStats = (call: CallOptions) => request('statsStream', {}, { ...call, timeout: 2_147_483_647 });
+  const subscribe = (subscription: StatsSubscriptionOptions) => subscribeStats(openStats, subscription);
+  return Object.defineProperties(Object.assign(methods, { request, subscribeStats: subscribe, baseUrl, emailBaseUrl: emailUrl }), {
     session: { get: () => keeper?.session ?? null, enumerable: true },
   }) as UserClient;
 }

@@ -63,6 +63,7 @@ export {
   contract,
   healthSchema,
   idParamsSchema,
+  liveChangeSchema,
   loginResponseSchema,
   passwordChangeSchema,
   userEnvelopeSchema,

@@ -72,6 +72,8 @@ export interface RouteSpec {
     location?: boolean;
     /** Non-JSON answers: the media types the body may have (streamed). */
     media?: readonly string[];
+    /** A Server-Sent Events stream (`text/event-stream`): each event name and its JSON data. */
+    events?: Record<string, z.ZodType>;
   };
   /** The error codes this route can answer with, besides INTERNAL_ERROR and SERVICE_UNAVAILABLE. */
   errors: readonly ErrorCode[];
@@ -88,6 +90,13 @@ export const userPageSchema = z.object({
   total: z.number().int(),
   /** True when more users match than `total` says. */
   total_capped: z.boolean(),
+});
+/** An `activity` event of `GET /users/stats/stream`: a lifecycle event and the user it concerns. */
+export const liveChangeSchema = z.object({
+  event: z.string(),
+  user_id: z.number().int().nullable(),
+  actor_id: z.number().int().nullable(),
+  at: z.string(),
 });
 export const passwordChangeSchema = z.union([selfPasswordChangeSchema, adminPasswordSetSchema]);
 export const healthSchema = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()).optional() });
@@ -196,6 +205,17 @@ export const contract = {
     summary: 'User statistics',
     description: 'Totals by user type, status, lead status and verification; signups per day for the last 30 days; credits in circulation.',
     success: { status: 200, schema: userStatsSchema },
+    errors: [...signedIn],
+  }),
+  statsStream: route({
+    method: 'GET',
+    path: '/users/stats/stream',
+    access: 'admin',
+    tag: 'users',
+    summary: 'Live statistics (Server-Sent Events)',
+    description:
+      'A `text/event-stream`: a `stats` event (as `GET /users/stats`) at once and again within a second of any change on any instance, an `activity` event per change, and a `: ping` comment every 15 seconds.',
+    success: { status: 200, media: ['text/event-stream'], events: { stats: userStatsSchema, activity: liveChangeSchema } },
     errors: [...signedIn],
   }),
   exportUsers: route({

@@ -120,6 +120,7 @@ export {
   contract,
   healthSchema,
   idParamsSchema,
+  liveChangeSchema,
   loginResponseSchema,
   passwordChangeSchema,
   userEnvelopeSchema,
@@ -183,6 +184,10 @@ export type { ImportContentType, ImportLimits, ImportQuery, ImportQueryInput, Im
 export { parseImport } from './user-import';
 export type { RawRow } from './user-import';
 export { UserEvents, reportEventError } from './user-events';
+export { ChangeListeners, MemoryChangeFeed, maxChangesPerBatch, parseChangeBatch } from './change-feed';
+export type { ChangeBatch, ChangeFeed, ChangeListener, LiveChange } from './change-feed';
+export { LiveStats, publishChanges, sseEvent, ssePing } from './live-stats';
+export type { LiveChangeEvent, LiveStatsOptions, PublishChangesOptions } from './live-stats';
 export type { EventActorId, EventErrorHandler, SignInFailure, UserEventHandler, UserEventMap, UserEventName } from './user-events';
 export { corsAllowedHeaders, corsExposedHeaders, createCorsPolicy } from './cors-policy';
 export type { CorsOptions, CorsPolicy } from './cors-policy';

@@ -12,6 +12,7 @@ import { parseInput } from './validation';
 import type { SessionGrant } from './service/sessions';
 import type { User } from './user-schema';
 import type { JwtTokens } from './jwt-tokens';
+import type { LiveStats } from './live-stats';
 import { toPublicUser, type UserRecord } from './user-record';
 import type { UserService } from './user-service';
 import type { PageQueryInput } from './ledger-schema';
@@ -34,6 +35,10 @@ export interface OperationContext {
   importLimits: Partial<ImportLimits>;
   openapi(): unknown;
   ready(): Promise<Record<string, string>>;
+  /** This instance's live statistics (the stream route). */
+  liveStats: LiveStats;
+  /** Aborts when the client goes away, when the adapter tells. */
+  signal?: AbortSignal | undefined;
   /** The user of the path's id when authentication loaded it with the caller (null: missing); see {@link Operation.loadsTarget}. */
   target?: UserRecord | null | undefined;
   /** The client address (as the handler's `trustProxy` reads it), stored with sessions; computed on demand. */
@@ -47,7 +52,7 @@ export interface OperationResult {
   body?: unknown;
   status?: number;
   /** A streamed, non-JSON body and its media type. */
-  stream?: { contentType: string; chunks: AsyncIterable<string>; filename?: string };
+  stream?: { contentType: string; chunks: AsyncIterable<string>; filename?: string; headers?: Record<string, string> };
   /** Extra response headers (a session cookie). */
   headers?: Record<string, string>;
 }
@@ -167,6 +172,14 @@ export const operations: Record<RouteName, Operation> = {
     await ctx.service.changePassword(signedIn(ctx), id(ctx), ctx.body as never);
     return {};
   }),
+  statsStream: op(async (ctx) => ({
+    stream: {
+      contentType: 'text/event-stream; charset=utf-8',
+      chunks: ctx.liveStats.stream(signedIn(ctx), ctx.signal),
+      // Proxies must pass each event on as it comes (nginx buffers otherwise).
+      headers: { 'x-accel-buffering': 'no' },
+    },
+  })),
   exportUsers: op(async (ctx) => {
     const { format, contentType, chunks } = await ctx.service.exportUsers(signedIn(ctx), ctx.query as ExportQueryInput);
     return { stream: { contentType, chunks, filename: `users.${format === 'csv' ? 'csv' : 'ndjson'}` } };

@@ -45,7 +45,15 @@ export class RateLimiter {
     const now = this.#now();
     const slots: Slot[] = [];
     for (const { slot, rule } of rules) {
-      const count = await this.#store.increment(slot.key, rule.windowMs, now);
+      let count: Awaited<ReturnType<RateLimitStore['increment']>>;
+      try {
+        count = await this.#store.increment(slot.key, rule.windowMs, now);
+      } catch (error) {
+        // The store is down (Redis unreachable): the limit cannot be checked, so the request is
+        // refused as a temporary outage (503, retry later), not as a bug of ours (500).
+        await this.#refund(slots, now);
+        throw new UserkitError('SERVICE_UNAVAILABLE', { detail: 'Rate limits cannot be checked right now', retryAfter: 5, cause: error });
+      }
       // A refused request keeps the slots it took: hammering past the limit is still counted.
       if (count.count > rule.max) throw limited(count.resetAt - now);
       slots.push(slot);

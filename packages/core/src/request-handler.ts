@@ -16,6 +16,8 @@ import type { JwtTokens } from './jwt-tokens';
 import { createOpenApiDocument } from './openapi-document';
 import { defaultImportLimits, type ImportLimits } from './import-schema';
 import { importContentType } from './user-import';
+import { LiveStats, publishChanges } from './live-stats';
+import { MemoryChangeFeed, type ChangeFeed } from './change-feed';
 import { operations, type OperationContext, type OperationRun } from './operations';
 import { problemContentType, toProblem } from './problem';
 import { RateLimiter } from './rate-limiter';
@@ -44,6 +46,8 @@ export interface CoreRequest {
   parsedBody?: { value: unknown } | undefined;
   /** The peer address of the connection. */
   remoteAddress?: string | undefined;
+  /** Aborts when the client goes away (ends streams). */
+  signal?: AbortSignal | undefined;
 }
 
 /** A response for the adapter to send. */
@@ -88,6 +92,14 @@ export interface UserkitHandlerOptions {
   logger?: RequestLogger;
   /** Serves the API reference UI at `{basePath}/docs` from these files (see api-docs.ts). Default: not served. */
   docs?: ApiDocsAssets;
+  /**
+   * How instances hear of each other's changes, for `GET /users/stats/stream`. Default: in
+   * memory (one process); `PgChangeFeed` (@userkit/kysely) or `RedisChangeFeed` (@userkit/redis)
+   * for several (docs/operations.md, "Live statistics").
+   */
+  changeFeed?: ChangeFeed;
+  /** Aborting it ends every open stream (graceful shutdown: long-lived streams would hold it up). */
+  streamsSignal?: AbortSignal;
   /** Called with every answered request, after it is answered (metrics). */
   onRequestComplete?: (event: RequestEvent) => void;
   /**
@@ -191,6 +203,9 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
     : undefined;
   const onError = options.onError ?? ((error: unknown) => console.error('userkit: unexpected error', error instanceof Error ? `${error.name}: ${error.message}` : typeof error));
   let openapi: unknown;
+  const changeFeed = options.changeFeed ?? new MemoryChangeFeed();
+  publishChanges(options.service.events, changeFeed, { onError });
+  const liveStats = new LiveStats({ stats: (actor) => options.service.stats(actor), feed: changeFeed, onError, signal: options.streamsSignal });
   const document = () => (openapi ??= createOpenApiDocument({ serverUrl: options.publicUrl ?? basePath }));
 
   const ready = async (): Promise<Record<string, string>> => {
@@ -285,12 +300,15 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         target,
         clientAddress: () => clientAddress(request),
         sessionCookie,
+        liveStats,
+        signal: request.signal,
       };
       const result = route.rateLimit
         ? await limiter.run(route.rateLimit, { email: emailOf(body), address: clientAddress(request) }, () => route.run(context))
         : await route.run(context);
       if (result.stream) {
         const headers: Record<string, string> = { ...baseHeaders, 'content-type': result.stream.contentType };
+        Object.assign(headers, result.stream.headers);
         if (result.stream.filename) headers['content-disposition'] = `attachment; filename="${result.stream.filename}"`;
         return { status: result.status ?? route.success.status, headers, body: method === 'HEAD' ? null : result.stream.chunks };
       }
@@ -313,6 +331,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
       header: (name) => headers.get(name) ?? undefined,
       body: request.body,
       remoteAddress: context.remoteAddress,
+      signal: request.signal,
     });
     if (response) return toFetchResponse(response);
     if (context.next) return context.next();

@@ -40,8 +40,11 @@ export function userkitMiddleware(handler: UserkitHandler): RequestHandler {
         if (!response) return next();
         res.writeHead(response.status, response.headers);
         if (response.body === null || typeof response.body === 'string') return void res.end(response.body ?? undefined);
-        // A streamed export: pipe with backpressure; a failure mid-stream ends the connection.
-        Readable.from(response.body).on('error', (error) => res.destroy(error)).pipe(res);
+        // A streamed export or event stream: pipe with backpressure; a failure mid-stream ends the
+        // connection, and a client that goes away ends the stream (its producer unsubscribes).
+        const body = Readable.from(response.body).on('error', (error) => res.destroy(error));
+        res.on('close', () => body.destroy());
+        body.pipe(res);
       })
       .catch(next);
   };

@@ -9,3 +9,5 @@ export type { CreateDatabaseOptions, UserkitDatabase } from './create-database';
 export { migrateToLatest, pendingMigrations } from './migrator';
 export { migrations } from './migrations/index';
 export { TransactionConflictError, mapDatabaseError } from './map-database-error';
+export { PgChangeFeed } from './pg-change-feed';
+export type { PgChangeFeedOptions } from './pg-change-feed';

@@ -231,3 +231,30 @@ describe('unexpected errors', () => {
     expect(reported).toEqual([boom, boom]);
   });
 });
+
+describe('live statistics against the mock API', () => {
+  it('streams the statistics, then the change and fresh statistics, to client.subscribeStats', async () => {
+    const admin = await api.seedUser({ email: 'live-admin@example.test', user_type: 'admin', is_super_admin: true });
+    const client = createUserClient({ baseUrl, token: admin.token, retries: 0 });
+    const stop = new AbortController();
+    const totals: number[] = [];
+    const activity: { event: string; user_id: number | null }[] = [];
+    let created: User | undefined;
+    await new Promise<void>((resolve, reject) => {
+      // Done once the user is created and the statistics counted it, in whichever order they come.
+      const check = () => (created && totals.at(-1) === (totals[0] ?? 0) + 1 ? resolve() : undefined);
+      client.subscribeStats({
+        signal: stop.signal,
+        onStats: (stats) => {
+          totals.push(stats.total);
+          if (totals.length === 1) void client.createUser({ body: { email: 'live-new@example.test', password: 'a long passphrase' } }).then((user) => void ((created = user), check()), reject);
+          else check();
+        },
+        onActivity: (change) => activity.push(change),
+        onError: (error, retryInMs) => (retryInMs === undefined ? reject(error) : undefined),
+      });
+    });
+    stop.abort();
+    expect(activity).toContainEqual(expect.objectContaining({ event: 'user.created', user_id: created?.id }));
+  });
+});
