@@ -173,9 +173,30 @@ describe.skipIf(skip !== undefined)('two instances on one PostgreSQL and one Red
     expect((await call(a, 'GET', '/users/me', { token })).status).toBe(401);
   });
 
-  // Refresh sessions (logout, session revocation): when they land, the same case for a session
-  // ended through A and then used on B belongs here.
-  it.todo('refuses on one instance a refresh session ended through the other');
+  it('ends a session through one instance and the other refuses its access token and its refresh token at once', async () => {
+    const customer = await createCustomer();
+    const signIn = async () => {
+      const answer = await call(b, 'POST', '/auth/login', { body: { email: customer.email, password: customer.password } });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      return { access: answer.body?.['access_token'] as string, refresh: answer.body?.['refresh_token'] as string };
+    };
+    const ended = await signIn();
+    const kept = await signIn();
+    // B verifies (and may keep) the access token first; then A refreshes it once (rotation).
+    expect((await call(b, 'GET', '/users/me', { token: ended.access })).status).toBe(200);
+    const rotated = await call(a, 'POST', '/auth/refresh', { body: { refresh_token: ended.refresh } });
+    expect(rotated.status).toBe(200);
+    // The spent refresh token, replayed on B, is a reuse: its whole session ends.
+    expect((await call(b, 'POST', '/auth/refresh', { body: { refresh_token: ended.refresh } })).status).toBe(401);
+    expect((await call(b, 'POST', '/auth/refresh', { body: { refresh_token: rotated.body?.['refresh_token'] } })).status).toBe(401);
+    expect((await call(a, 'GET', '/users/me', { token: rotated.body?.['access_token'] as string })).status).toBe(401);
+    // Logout through A ends only that session; B refuses its token at once and keeps the other.
+    const again = await signIn();
+    expect((await call(b, 'GET', '/users/me', { token: again.access })).status).toBe(200);
+    expect((await call(a, 'POST', '/auth/logout', { token: again.access })).status).toBe(204);
+    expect((await call(b, 'GET', '/users/me', { token: again.access })).status).toBe(401);
+    expect((await call(b, 'GET', '/users/me', { token: kept.access })).status).toBe(200);
+  });
 
   it('lets exactly one of parallel PUTs with one ETag through, split across instances', async () => {
     const customer = await createCustomer();
