@@ -39,12 +39,29 @@ export function send(baseUrl: string, req: RawRequest, timeoutMs = 60_000): Prom
       { method: req.method, headers, agent: false, ...(req.localAddress ? { localAddress: req.localAddress } : {}), timeout: timeoutMs },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
+        let finished = false;
+        const finish = () => {
+          if (finished) return;
+          finished = true;
           const out: Record<string, string> = {};
           for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
           resolve({ status: res.statusCode ?? 0, headers: out, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started });
-        });
+        };
+        // A live stream (Server-Sent Events) never ends by itself: its answer is its first event,
+        // then this client goes away (which the server must take in its stride).
+        if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+          res.once('data', (c: Buffer) => {
+            chunks.push(c);
+            finish();
+            r.destroy();
+          });
+          // A stream with no body (HEAD) ends at once.
+          res.on('end', finish);
+          res.on('error', () => {});
+          return;
+        }
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', finish);
         res.on('error', reject);
       },
     );
