@@ -1,5 +1,5 @@
 /**
- * Browser-bundle guard (SPEC 2): `@userkit/client` bundled for the browser, from source, must not
+ * Browser-bundle guard (docs/client.md#browser-bundle): `@userkit/client` bundled for the browser, from source, must not
  * pull in server code — no kysely, pg, bcryptjs, jose, PGlite, no `node:` built-ins, and none of
  * core's server modules.
  *

@@ -1,5 +1,5 @@
 /**
- * The admin operations over HTTP (SPEC 5): the user list under concurrent inserts, statistics,
+ * The admin operations over HTTP (docs/api.md#admin-collection-routes): the user list under concurrent inserts, statistics,
  * export (CSV and NDJSON) and import (CSV and NDJSON, dry run, conflicts, legacy bcrypt hashes,
  * all-or-nothing, limits).
  */

@@ -1,5 +1,5 @@
 /**
- * Races over HTTP (SPEC 4, 7): parallel requests that compete for one row or one unique value.
+ * Races over HTTP (docs/errors.md#codes, docs/security.md#transactions): parallel requests that compete for one row or one unique value.
  * Every outcome must be exact on every store — memory, PGlite, and PostgreSQL with real parallel
  * connections: one winner, the others the documented error, and the data consistent afterwards.
  */

@@ -1,5 +1,5 @@
 /**
- * RATE_LIMITED (SPEC 7): sign-in failures per account and per address, code checks per address,
+ * RATE_LIMITED (docs/security.md#rate-limits): sign-in failures per account and per address, code checks per address,
  * code sends per account and per address; 429 with a numeric Retry-After. Small limits through the
  * `rateLimits` handler option.
  */

@@ -9,7 +9,7 @@ import { expect, vi } from 'vitest';
 import { FastTestHasher } from './fast-hasher';
 import type { HttpHarness, HttpResponse, StoreTarget } from './harness';
 
-/** A problem+json body (SPEC 4). */
+/** A problem+json body (docs/errors.md#problem-details). */
 export interface ProblemBody {
   type: string;
   title: string;

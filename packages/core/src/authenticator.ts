@@ -1,5 +1,5 @@
 /**
- * Authentication port and the default bearer-token authenticator (SPEC 7): the user is loaded on
+ * Authentication port and the default bearer-token authenticator (docs/security.md#tokens): the user is loaded on
  * every request, so suspension, deletion, role and password changes take effect at once.
  */
 import { UserkitError } from './errors';

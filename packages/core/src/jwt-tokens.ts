@@ -1,5 +1,5 @@
 /**
- * Access tokens (SPEC 7): JWT signed with a pinned algorithm (HS256 by default) carrying `sub`,
+ * Access tokens (docs/security.md#tokens): JWT signed with a pinned algorithm (HS256 by default) carrying `sub`,
  * `tv` (token version), `exp`, `iat`, `iss`, `aud`. Verification pins the algorithm, so
  * `alg: none` and algorithm confusion are refused.
  */

@@ -1,5 +1,5 @@
 /**
- * Schemas of the credits ledger, the activity log and the statistics (SPEC 3, 5), and the
+ * Schemas of the credits ledger, the activity log and the statistics (docs/data-model.md#credit_transactions, docs/api.md#credits-and-activity), and the
  * records repositories return for them.
  */
 import * as z from 'zod';

@@ -1,5 +1,5 @@
 /**
- * The list query of GET /api/users (SPEC 5): search, filters, sort whitelist, keyset cursor.
+ * The list query of GET /api/users (docs/api.md#admin-collection-routes): search, filters, sort whitelist, keyset cursor.
  */
 import * as z from 'zod';
 import { storableText } from './storable-text';

@@ -250,7 +250,7 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-/** Asserts a user as sent: exactly the wire fields of SPEC 4, never a secret column. */
+/** Asserts a user as sent: exactly the wire fields of docs/api.md#a-user-as-sent, never a secret column. */
 export function expectPublicUser(user: User): void {
   for (const column of [...secretColumns, 'deleted_at']) expect(user).not.toHaveProperty(column);
   expect(Object.keys(user).sort()).toEqual(Object.keys(userSchema.shape).sort());

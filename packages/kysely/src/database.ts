@@ -1,5 +1,5 @@
 /**
- * The Kysely schema of the userkit tables (SPEC 3). Column names are the seed app's, unchanged.
+ * The Kysely schema of the userkit tables (docs/data-model.md). Column names are the seed app's, unchanged.
  */
 import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 import type { UserColumn, UserColumnTable, UserRecord } from '@userkit/core';

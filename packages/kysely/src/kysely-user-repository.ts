@@ -71,7 +71,7 @@ function hotQueries(db: Kysely<Database>): HotQueries {
   if (!queries) {
     // No `deleted_at IS NULL` in SQL (the callers drop deleted rows): with it, the live-only list
     // indexes qualify too, and before the table's first ANALYZE the planner picks a full scan of
-    // one of them over the primary key (2 ms instead of 0.02 ms per lookup at 10k rows, measured).
+    // one of them over the primary key, which is far slower per lookup (see docs/benchmarks.md).
     const byId = db.selectFrom('users').select(userColumns).where('id', '=', 0).compile();
     const byIds = db.selectFrom('users').select(userColumns).where(sql<SqlBool>`id = any(cast(${[0]} as int[]))`).compile();
     // One parameter each: the id (or the id array) takes the placeholder's place.
@@ -155,7 +155,7 @@ function cursorKey(spec: SortSpec, value: CursorValue): RawBuilder<unknown> {
   });
 }
 
-/** The list filters (SPEC 5), live users only; the cursor is not part of them. */
+/** The list filters (docs/api.md#admin-collection-routes), live users only; the cursor is not part of them. */
 function filters(eb: ExpressionBuilder<Database, 'users'>, query: ListFilters): Expression<SqlBool> {
   const conditions: Expression<SqlBool>[] = [eb('deleted_at', 'is', null)];
   if (query.user_type !== undefined) conditions.push(eb('user_type', '=', query.user_type));
