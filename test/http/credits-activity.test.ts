@@ -3,7 +3,8 @@
  * ledger (balance == sum, never below zero), activity entries for every write committed in the
  * same transaction and never holding a secret, keyset pages, and who may do what.
  */
-import { activityPageSchema, creditAdjustmentResultSchema, creditPageSchema, type User, type UserkitHandlerOptions } from '@userkit/core';
+import { activityPageSchema, creditAdjustmentResultSchema, creditPageSchema, type User } from '@userkit/core';
+import { type UserkitHandlerOptions } from '@userkit/core/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapters, startHarness, storeTargets, type HttpHarness, type HttpResponse, type StoreTarget } from './harness';
 import { allPages, expectProblem, faults, faultyStore, login, outcome, seedAs, storedRow, toNdjson, type SeededUser } from './support';

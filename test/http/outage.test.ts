@@ -22,7 +22,8 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { connect, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import { isUserkitError, type UserkitHandlerOptions, type UserRepository } from '@userkit/core';
+import { isUserkitError } from '@userkit/core';
+import { type UserkitHandlerOptions, type UserRepository } from '@userkit/core/server';
 import { createDatabase, type UserkitDatabase } from '@userkit/kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -4,4 +4,4 @@ export { ApiError, ConfigurationError, NetworkError, TimeoutError, isApiError, i
 export { allowsEmailCalls, apiBaseUrlFromOrigin, isLoopbackHost } from './api-url';
 export { createErrorDescriber, describeError, formatRetryIn, isAbortError } from './describe-error';
 export type { DescribeErrorOptions, DescribedCode, ErrorDescription, FieldMessages, FieldPath, MessageContext, MessageOverride } from './describe-error';
-export type { ErrorCode, FieldError, ListUsersQueryInput, Problem, User, UserPage } from '@userkit/core/contract';
+export type { ErrorCode, FieldError, ListUsersQueryInput, Problem, User, UserPage } from '@userkit/core';

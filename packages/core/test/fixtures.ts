@@ -3,32 +3,8 @@
  * committed activity log, and a harness that wires a {@link UserService} over the in-memory ports.
  */
 import { expect, vi } from 'vitest';
-import {
-  isUserkitError,
-  ManualClock,
-  MemoryMailer,
-  MemoryUserRepository,
-  secretColumns,
-  userSchema,
-  UserService,
-  type ActivityRecord,
-  type FindOptions,
-  type ListUsersQuery,
-  type Page,
-  type CreditTransactionRecord,
-  type NewCreditTransactionRecord,
-  type UserCounts,
-  type NewActivityRecord,
-  type NewUserRecord,
-  type PasswordHasher,
-  type User,
-  type UserkitError,
-  type UserPage,
-  type UserPatch,
-  type UserRecord,
-  type UserRepository,
-  type UserServiceOptions,
-} from '../src/index';
+import { isUserkitError, secretColumns, userSchema, type ListUsersQuery, type Page, type CreditTransactionRecord, type NewCreditTransactionRecord, type UserCounts, type NewUserRecord, type User, type UserkitError, type UserPage, type UserPatch, type UserRecord } from '@userkit/core';
+import { ManualClock, MemoryMailer, MemoryUserRepository, UserService, type ActivityRecord, type FindOptions, type NewActivityRecord, type PasswordHasher, type UserRepository, type UserServiceOptions } from '@userkit/core/server';
 
 /** The clock every harness starts at. */
 export const startTime = new Date('2026-03-01T12:00:00.000Z');

@@ -2,33 +2,8 @@
  * The {@link UserRepository} over Kysely, for PostgreSQL (`pg`) and PGlite alike.
  */
 import { CompiledQuery, sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
-import {
-  UserkitError,
-  isUserkitError,
-  decodeCursor,
-  defaultListTotalCap,
-  encodeCursor,
-  insertableColumns,
-  patchableColumns,
-  userColumnNames,
-  type ActivityRecord,
-  type CreditTransactionRecord,
-  type CursorValue,
-  type FindOptions,
-  type ListOptions,
-  type ListUsersQuery,
-  type NewActivityRecord,
-  type NewCreditTransactionRecord,
-  type NewUserRecord,
-  type Page,
-  type SortKey,
-  type UserColumn,
-  type UserCounts,
-  type UserPage,
-  type UserPatch,
-  type UserRecord,
-  type UserRepository,
-} from '@userkit/core';
+import { UserkitError, isUserkitError, defaultListTotalCap, insertableColumns, patchableColumns, userColumnNames, type CreditTransactionRecord, type ListOptions, type ListUsersQuery, type NewCreditTransactionRecord, type NewUserRecord, type Page, type SortKey, type UserColumn, type UserCounts, type UserPage, type UserPatch, type UserRecord } from '@userkit/core';
+import { decodeCursor, encodeCursor, type ActivityRecord, type CursorValue, type FindOptions, type NewActivityRecord, type UserRepository } from '@userkit/core/server';
 import type { Database, UsersTable } from './database';
 import { TransactionConflictError, mapDatabaseError } from './map-database-error';
 import { markHotStatement } from './prepared-statements';

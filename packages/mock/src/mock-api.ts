@@ -5,19 +5,8 @@
  * Everything with state (repository, mailer, service, token signer, rate-limit counts) lives in one
  * `MockState`; `reset()` swaps in a fresh one, so nothing of a previous test can leak into the next.
  */
-import {
-  JwtTokens,
-  MemoryMailer,
-  MemoryRateLimitStore,
-  MemoryUserRepository,
-  UserService,
-  createUserkitHandler,
-  type NewUserRecord,
-  type PasswordHasher,
-  type User,
-  type UserkitHandler,
-  type UserkitHandlerOptions,
-} from '@userkit/core';
+import { type NewUserRecord, type User } from '@userkit/core';
+import { JwtTokens, MemoryMailer, MemoryRateLimitStore, MemoryUserRepository, UserService, createUserkitHandler, type PasswordHasher, type UserkitHandler, type UserkitHandlerOptions } from '@userkit/core/server';
 import { http, type HttpHandler } from 'msw';
 
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
