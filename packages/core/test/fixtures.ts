@@ -215,16 +215,8 @@ export async function errorOf(promise: Promise<unknown>): Promise<UserkitError> 
   throw new Error('expected a UserkitError, but the call succeeded');
 }
 
-/** `'ok'` or the userkit error code a promise settles with. */
-export async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    if (isUserkitError(error)) return error.code;
-    throw error;
-  }
-}
+/** `'ok'` or the userkit error code a promise settles with: the conformance kit's helper. */
+export { codeOf } from '@userkit/core/testing';
 
 /** Asserts a user as sent: exactly the wire fields of docs/api.md#a-user-as-sent, never a secret column. */
 export function expectPublicUser(user: User): void {

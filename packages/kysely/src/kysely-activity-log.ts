@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { ActivityRecord, NewActivityRecord } from '@userkit/core/server';
 import type { Page } from '@userkit/core';
 import type { Database } from './database';
-import { beforeId, newestFirstPage, type PageRequest } from './log-page';
+import { readLogPage, type PageRequest } from './log-page';
 import { runMapped } from './map-database-error';
 
 const activityColumns = ['id', 'user_id', 'actor_id', 'action', 'changes', 'created_at'] as const;
@@ -48,18 +48,9 @@ export class KyselyActivityLog {
   }
 
   /** One page of a user's activity, newest first. */
-  async list(userId: number, page: PageRequest): Promise<Page<ActivityRecord>> {
-    const before = beforeId(page, 'activity');
-    return runMapped(async () => {
-      const rows = await this.#db
-        .selectFrom('user_activity')
-        .select(activityColumns)
-        .where('user_id', '=', userId)
-        .where((eb) => (before === undefined ? eb.and([]) : eb('id', '<', before)))
-        .orderBy('id', 'desc')
-        .limit(page.limit + 1)
-        .execute();
-      return newestFirstPage(rows, 'activity', page.limit);
-    });
+  list(userId: number, page: PageRequest): Promise<Page<ActivityRecord>> {
+    return readLogPage(page, 'activity', (before, take) =>
+      this.#db.selectFrom('user_activity').select(activityColumns).where('user_id', '=', userId).where((eb) => (before === undefined ? eb.and([]) : eb('id', '<', before))).orderBy('id', 'desc').limit(take).execute(),
+    );
   }
 }

@@ -5,7 +5,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { CreditTransactionRecord, NewCreditTransactionRecord, Page } from '@userkit/core';
 import type { Database } from './database';
-import { beforeId, newestFirstPage, type PageRequest } from './log-page';
+import { readLogPage, type PageRequest } from './log-page';
 import { runMapped } from './map-database-error';
 
 const ledgerColumns = ['id', 'user_id', 'actor_id', 'amount', 'balance_after', 'reason', 'idempotency_key', 'created_at'] as const;
@@ -66,18 +66,9 @@ export class KyselyCreditLedger {
   }
 
   /** One page of a user's transactions, newest first. */
-  async list(userId: number, page: PageRequest): Promise<Page<CreditTransactionRecord>> {
-    const before = beforeId(page, 'credits');
-    return runMapped(async () => {
-      const rows = await this.#db
-        .selectFrom('credit_transactions')
-        .select(ledgerColumns)
-        .where('user_id', '=', userId)
-        .where((eb) => (before === undefined ? eb.and([]) : eb('id', '<', before)))
-        .orderBy('id', 'desc')
-        .limit(page.limit + 1)
-        .execute();
-      return newestFirstPage(rows, 'credits', page.limit);
-    });
+  list(userId: number, page: PageRequest): Promise<Page<CreditTransactionRecord>> {
+    return readLogPage(page, 'credits', (before, take) =>
+      this.#db.selectFrom('credit_transactions').select(ledgerColumns).where('user_id', '=', userId).where((eb) => (before === undefined ? eb.and([]) : eb('id', '<', before))).orderBy('id', 'desc').limit(take).execute(),
+    );
   }
 }

@@ -1,6 +1,7 @@
 /** Pages of the append-only logs (activity, credits): newest first, cursors carrying only the id. */
 import { decodeCursor, encodeCursor } from '@userkit/core/server';
 import type { Page } from '@userkit/core';
+import { runMapped } from './map-database-error';
 
 /** Which page of a log to read. */
 export type PageRequest = { cursor?: string | undefined; limit: number };
@@ -15,3 +16,12 @@ export function newestFirstPage<T extends { id: number }>(rows: T[], kind: strin
   return { items, next_cursor: rows.length > limit && last ? encodeCursor(kind, null, last.id) : null };
 }
 
+
+/**
+ * Reads one page of a log: `fetch` gets the id to continue below (undefined on page one) and how
+ * many rows to take, newest first; database errors are mapped.
+ */
+export function readLogPage<T extends { id: number }>(page: PageRequest, kind: string, fetch: (before: number | undefined, take: number) => Promise<T[]>): Promise<Page<T>> {
+  const before = beforeId(page, kind);
+  return runMapped(async () => newestFirstPage(await fetch(before, page.limit + 1), kind, page.limit));
+}
