@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
     rules: {
-      // SPEC 8 and the seed: never a plain alert(); errors go to a modal (see describeError).
+      // docs/client.md (describeError): never a plain alert(); errors go to a modal (see describeError).
       'no-alert': 'error',
       'no-restricted-globals': ['error', { name: 'alert', message: 'Use a modal and describeError(), never alert().' }],
       'no-restricted-properties': [

@@ -41,7 +41,9 @@ const common: Options = {
   target: 'node20',
   platform: pkg.userkit?.platform ?? 'node',
   sourcemap: true,
-  splitting: false,
+  // Entries of one package share their chunks, so a class (UserkitError) exists once and
+  // `instanceof` holds across `@userkit/core` and `@userkit/core/server`.
+  splitting: Object.keys(entry).length > 1,
   treeshake: true,
   dts: true,
   // Not tsconfig.base.json: without `include` it takes every .d.ts under the repository, and the

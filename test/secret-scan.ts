@@ -1,5 +1,5 @@
 /**
- * The secret scan (SPEC 4, 7): every response body and header, export, and error the test suites
+ * The secret scan (docs/security.md#secrets): every response body and header, export, and error the test suites
  * see passes through `scanForSecrets`, which fails the test when it finds a password hash, a
  * verification code that was mailed, or a plaintext password that was sent.
  *

@@ -6,7 +6,7 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { UserService, type Actor, type Mailer, type PasswordHasher } from '@userkit/core';
+import { UserService, type Actor, type Mailer, type PasswordHasher } from '@userkit/core/server';
 import { createDatabase } from '@userkit/kysely';
 import { sql } from 'kysely';
 import { backendCpu, backendCpuSince, nodeCpuSeconds } from './cpu';

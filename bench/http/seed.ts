@@ -13,7 +13,8 @@
  * front (cost 12, the service's default), so logins verify a real cost-12 hash.
  */
 import { randomBytes } from 'node:crypto';
-import { BcryptPasswordHasher, type NewUserRecord } from '@userkit/core';
+import { type NewUserRecord } from '@userkit/core';
+import { BcryptPasswordHasher } from '@userkit/core/server';
 import { createDatabase, type Database } from '@userkit/kysely';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import * as core from '@userkit/core';
-import { BcryptPasswordHasher, JwtTokens, UserService, type Mailer, type PasswordHasher, type UserkitHandlerOptions } from '@userkit/core';
+import { BcryptPasswordHasher, JwtTokens, UserService, type Mailer, type PasswordHasher, type UserkitHandlerOptions } from '@userkit/core/server';
 import { createUserkitMiddleware } from '@userkit/express';
 import { createUserkitApp } from '@userkit/hono';
 import { createDatabase } from '@userkit/kysely';

@@ -23,7 +23,7 @@ const config: NextConfig = {
     resolveAlias: {
       '@userkit/client': './../../packages/client/src/index.ts',
       '@userkit/react': './../../packages/react/src/index.ts',
-      '@userkit/core/contract': './../../packages/core/src/contract-entry.ts',
+      '@userkit/core': './../../packages/core/src/index.ts',
     },
   },
 };

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { JwtTokens, MemoryMailer, MemoryUserRepository, UserService } from '@userkit/core';
+import { JwtTokens, MemoryMailer, MemoryUserRepository, UserService } from '@userkit/core/server';
 import { createUserkitApp } from '@userkit/hono';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext } from 'playwright-core';

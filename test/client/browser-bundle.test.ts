@@ -1,5 +1,5 @@
 /**
- * Browser-bundle guard (SPEC 2): `@userkit/client` bundled for the browser, from source, must not
+ * Browser-bundle guard (docs/client.md#browser-bundle): `@userkit/client` bundled for the browser, from source, must not
  * pull in server code — no kysely, pg, bcryptjs, jose, PGlite, no `node:` built-ins, and none of
  * core's server modules.
  *
@@ -147,6 +147,73 @@ describe('the @userkit/react browser bundle', () => {
     for (const module of forbidden) {
       expect(inputs.filter((i) => module.path.test(i)), module.name).toEqual([]);
       for (const marker of module.markers) expect(hooks.text, `${module.name} marker ${JSON.stringify(marker)}`).not.toContain(marker);
+    }
+  });
+});
+
+/** Node-only code by its input path: built-ins, worker threads, database drivers, core's Node entry. */
+const nodeOnly = /^node:|worker_threads|node_modules\/(pg|pg-pool|pg-protocol|kysely|@electric-sql\/pglite)\/|packages\/core\/src\/(worker-password-hasher|node)\.ts$/;
+
+// @userkit/core's root entry is the browser-safe part of core: a frontend bundles it for the
+// contract, schemas, errors and policy, and must get none of the server along.
+describe('the @userkit/core root entry in a browser bundle', () => {
+  let core: Bundle;
+  let inputs: string[];
+
+  beforeAll(async () => {
+    core = await bundle("export * from '@userkit/core';", { platform: 'browser', conditions: ['@userkit/source'] });
+    inputs = Object.keys(core.metafile.inputs);
+  });
+
+  it('bundles the contract and the schemas from source', () => {
+    expect(inputs).toContain('packages/core/src/index.ts');
+    expect(inputs).toContain('packages/core/src/contract.ts');
+    expect(core.text).toContain('PRECONDITION_FAILED');
+  });
+
+  it('imports nothing from outside (no node: built-ins)', () => {
+    for (const output of Object.values(core.metafile.outputs)) expect(output.imports).toEqual([]);
+    expect(inputs.filter((i) => nodeOnly.test(i))).toEqual([]);
+    expect(core.text).not.toMatch(/["'`]node:[a-z_/]+["'`]/);
+  });
+
+  it("contains none of core's server modules, no bcryptjs, jose, kysely, pg or PGlite", () => {
+    expect(inputs.filter((i) => coreServerModules.test(i))).toEqual([]);
+    for (const module of forbidden) {
+      expect(inputs.filter((i) => module.path.test(i)), module.name).toEqual([]);
+      for (const marker of module.markers) expect(core.text, `${module.name} marker ${JSON.stringify(marker)}`).not.toContain(marker);
+    }
+  });
+});
+
+// @userkit/mock/browser runs the real core in a tab (msw's service worker): the service, the
+// handler, bcryptjs and jose are expected there; Node-only code is not.
+describe('the @userkit/mock/browser bundle', () => {
+  const serverOnly = forbidden.filter((module) => !['bcryptjs', 'jose'].includes(module.name));
+  let mock: Bundle;
+  let inputs: string[];
+
+  beforeAll(async () => {
+    mock = await bundle("export * from '@userkit/mock/browser';", { platform: 'browser', conditions: ['@userkit/source'] });
+    inputs = Object.keys(mock.metafile.inputs);
+  });
+
+  it('bundles the real core: the service, the handler, bcrypt and jose', () => {
+    expect(inputs).toContain('packages/mock/src/browser.ts');
+    expect(inputs).toContain('packages/core/src/user-service.ts');
+    expect(inputs).toContain('packages/core/src/request-handler.ts');
+    expect(inputs.some((i) => /node_modules\/bcryptjs\//.test(i))).toBe(true);
+    expect(inputs.some((i) => /node_modules\/jose\/dist\/webapi\//.test(i))).toBe(true);
+  });
+
+  it('imports nothing from outside and holds no Node-only code (no node:*, worker_threads, pg, kysely, PGlite)', () => {
+    for (const output of Object.values(mock.metafile.outputs)) expect(output.imports).toEqual([]);
+    expect(inputs.filter((i) => nodeOnly.test(i))).toEqual([]);
+    expect(mock.text).not.toMatch(/["'`]node:[a-z_/]+["'`]/);
+    expect(mock.text).not.toContain('worker_threads');
+    for (const module of serverOnly) {
+      expect(inputs.filter((i) => module.path.test(i)), module.name).toEqual([]);
+      for (const marker of module.markers) expect(mock.text, `${module.name} marker ${JSON.stringify(marker)}`).not.toContain(marker);
     }
   });
 });

@@ -1,6 +1,6 @@
 /**
  * End-to-end flows of `createUserClient` against real Hono and Express servers over HTTPS (the
- * client sends email-related calls only to https://, SPEC 8), over every store of
+ * client sends email-related calls only to https://, docs/api.md#email-routes-over-https-only), over every store of
  * `storeTargets()`; then the client's transport behaviour (tokens, abort, timeout, network errors,
  * retries, configuration errors) against tiny servers on 127.0.0.1.
  */
@@ -94,7 +94,7 @@ describe.each(adapters)('the client against a real %s server over HTTPS', (adapt
       let token: string | undefined;
       const onUnauthenticated = vi.fn();
       const recorder = recordingFetch(() => h.fetch);
-      // The development setup of SPEC 8: the API over plain HTTP, email calls to the HTTPS "production" URL.
+      // The development setup of docs/api.md#email-routes-over-https-only: the API over plain HTTP, email calls to the HTTPS "production" URL.
       const api = client({ baseUrl: `${h.baseUrl}/api`, emailBaseUrl: h.apiUrl, fetch: recorder.fetch, token: () => token, onUnauthenticated });
 
       const { user: registered } = await api.register({ body: { email: email.toUpperCase(), password, name: 'Flow' } });
@@ -229,7 +229,7 @@ describe.each(adapters)('the client against a real %s server over HTTPS', (adapt
       expect(isApiError(gone, 'NOT_FOUND')).toBe(true);
       expect(gone).toMatchObject({ status: 404 });
       expect((await admin.listUsers({ query: { q: `created-${adapter}@` } })).items).toEqual([]);
-      // The email stays reserved (SPEC 5).
+      // The email stays reserved (docs/api.md#users: a soft delete keeps the email reserved).
       expect(isApiError(await rejection(admin.createUser({ body: { email: `created-${adapter}@example.com`, password: 'a created passphrase' } })), 'EMAIL_TAKEN')).toBe(true);
     });
 

@@ -1,6 +1,6 @@
 /**
  * The HTTP harness of test/http, served over HTTPS: the client sends email-related calls
- * (register, verify-email, resend-verification) only to an https:// URL (SPEC 8), so these tests
+ * (register, verify-email, resend-verification) only to an https:// URL (docs/api.md#email-routes-over-https-only), so these tests
  * run real Hono and Express servers with TLS, on a self-signed certificate made at test start,
  * and give the client a `fetch` that trusts exactly that certificate.
  *
@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import type { UserkitHandlerOptions } from '@userkit/core';
+import type { UserkitHandlerOptions } from '@userkit/core/server';
 import { createUserkitMiddleware } from '@userkit/express';
 import { createUserkitApp } from '@userkit/hono';
 import express from 'express';

@@ -6,10 +6,11 @@
  * timestamps, tokens and cursors are normalised.
  *
  * The mock runs at the root of an `api.` host (https://api.example.test) and under a path
- * (https://example.test/api); the real servers under /api. Both are legitimate per SPEC 8.
+ * (https://example.test/api); the real servers under /api. Both are legitimate per docs/api.md#base-path-and-the-api-host.
  */
 import { ApiError, createUserClient, type User, type UserClient } from '@userkit/client';
-import type { MemoryMailer, NewUserRecord } from '@userkit/core';
+import type { NewUserRecord } from '@userkit/core';
+import type { MemoryMailer } from '@userkit/core/server';
 import { createMockApi } from '@userkit/mock';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';

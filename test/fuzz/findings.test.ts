@@ -3,7 +3,7 @@
  * every store. These tests fail until the product is fixed; they are not to be skipped.
  *
  * 1. A 401 other than UNAUTHENTICATED (login's INVALID_CREDENTIALS) has no `WWW-Authenticate`
- *    (SPEC 7: "a 401 carries WWW-Authenticate: Bearer"; RFC 9110 §15.5.2: MUST).
+ *    (docs/errors.md#headers-on-errors: "a 401 carries WWW-Authenticate: Bearer"; RFC 9110 §15.5.2: MUST).
  * 2. A token signed with the server's key whose `sub` is past PostgreSQL's integer range answers
  *    500 on SQL stores (the id reaches `findById` unchecked).
  * 3. `created_after` / `created_before` in year 0000 pass the query schema (`z.iso.date()` and

@@ -146,7 +146,7 @@ export interface RequestPlan {
   contentType: string | null;
   ifMatch: string | Sym | Huge | (string | Sym)[] | null;
   idempotencyKey: string | Huge | null;
-  /** Host header; `api.*` hosts drop the `/api` prefix from the path (SPEC 8). */
+  /** Host header; `api.*` hosts drop the `/api` prefix from the path (docs/api.md#base-path-and-the-api-host). */
   host: string | null;
   trailingSlash: boolean;
   extraHeaders: [string, string][];

@@ -8,7 +8,7 @@
  *    was reached), `WWW-Authenticate` on 401, a numeric `Retry-After` on 429, `Allow` on 405;
  * 3. no secret in any body or header: a secret column as a key with a value, a stored hash, a
  *    bcrypt-looking hash, a plaintext password, a mailed 6-digit code the client did not send;
- * 4. a 4xx changes nothing in the store (a wrong verification code may count the try: SPEC 7);
+ * 4. a 4xx changes nothing in the store (a wrong verification code may count the try: docs/security.md#verification-codes);
  * 5. a 2xx has the route's success status and parses with its success schema (media type for
  *    streamed answers, an ETag and Location where the contract promises them).
  */
@@ -133,7 +133,7 @@ export function stateChanges(code: string | undefined, before: Snapshot, after: 
   for (const key of changedKeys(before, after)) {
     if (key.startsWith('user:')) {
       const fields = changedFields(before, after, key);
-      // SPEC 7: a code is dead after 5 wrong tries, so a wrong try is counted (the row version moves with it).
+      // docs/security.md#verification-codes: a code is dead after 5 wrong tries, so a wrong try is counted (the row version moves with it).
       if (code === 'INVALID_VERIFICATION_CODE' && fields.every((f) => f === 'verification_attempts' || f === 'version')) continue;
       const a = JSON.parse(before.entries.get(key) ?? 'null') as Record<string, unknown> | null;
       const b = JSON.parse(after.entries.get(key) ?? 'null') as Record<string, unknown> | null;

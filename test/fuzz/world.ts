@@ -5,7 +5,8 @@
  * answered). It turns a {@link RequestPlan} into bytes on the wire and snapshots the store.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { JwtTokens, ManualClock, type ListUsersQuery, type RouteSpec, type UserkitHandlerOptions, type UserRecord } from '@userkit/core';
+import { type ListUsersQuery, type RouteSpec, type UserRecord } from '@userkit/core';
+import { JwtTokens, ManualClock, type UserkitHandlerOptions } from '@userkit/core/server';
 import { secret, startHarness, type AdapterName, type HttpHarness, type StoreTarget } from '../http/harness';
 import { roleRecord, type RoleKind } from '../http/support';
 import { seededRoles, stringsOf, toJsonText, toPlain, Huge, Sym, type BodyPlan, type CallerPlan, type RequestPlan, type Who } from './model';

@@ -1,9 +1,10 @@
 /**
- * The admin operations over HTTP (SPEC 5): the user list under concurrent inserts, statistics,
+ * The admin operations over HTTP (docs/api.md#admin-collection-routes): the user list under concurrent inserts, statistics,
  * export (CSV and NDJSON) and import (CSV and NDJSON, dry run, conflicts, legacy bcrypt hashes,
  * all-or-nothing, limits).
  */
-import { exportColumns, importResultSchema, userPageSchema, userSchema, userStatsSchema, type ImportResult, type User, type UserkitHandlerOptions } from '@userkit/core';
+import { exportColumns, importResultSchema, userPageSchema, userSchema, userStatsSchema, type ImportResult, type User } from '@userkit/core';
+import { type UserkitHandlerOptions } from '@userkit/core/server';
 import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapters, startHarness, storeTargets, type HttpHarness } from './harness';

@@ -1,5 +1,5 @@
 /**
- * SPEC 8: a request whose Host starts with `api.` is served at the root as if under `/api`.
+ * docs/api.md#base-path-and-the-api-host: a request whose Host starts with `api.` is served at the root as if under `/api`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adapters, startHarness, storeTargets, type HttpHarness } from './harness';

@@ -1,9 +1,10 @@
 /**
- * Races over HTTP (SPEC 4, 7): parallel requests that compete for one row or one unique value.
+ * Races over HTTP (docs/errors.md#codes, docs/security.md#transactions): parallel requests that compete for one row or one unique value.
  * Every outcome must be exact on every store — memory, PGlite, and PostgreSQL with real parallel
  * connections: one winner, the others the documented error, and the data consistent afterwards.
  */
-import type { RateLimits, User, UserkitHandlerOptions } from '@userkit/core';
+import type { User } from '@userkit/core';
+import type { RateLimits, UserkitHandlerOptions } from '@userkit/core/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapters, startHarness, storeTargets, type HttpHarness, type HttpResponse } from './harness';
 import { expectProblem, seedAs, storedRow, tally, toNdjson } from './support';

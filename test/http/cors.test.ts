@@ -3,7 +3,7 @@
  * origins get none, and every API answer varies on Origin. One implementation in core, checked
  * through both adapters. Headers do not depend on the store, so the first store is enough.
  */
-import type { CorsOptions } from '@userkit/core';
+import type { CorsOptions } from '@userkit/core/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapters, startHarness, storeTargets, type HttpHarness } from './harness';
 import { expectProblem, seedAs } from './support';

@@ -1,9 +1,10 @@
 /**
- * Credits and the activity log over HTTP (SPEC 3, 5, 6, 7): adjustments with Idempotency-Key, the
+ * Credits and the activity log over HTTP (docs/data-model.md#credit_transactions, docs/api.md#credits-and-activity, docs/role-policy.md, docs/security.md#transactions): adjustments with Idempotency-Key, the
  * ledger (balance == sum, never below zero), activity entries for every write committed in the
  * same transaction and never holding a secret, keyset pages, and who may do what.
  */
-import { activityPageSchema, creditAdjustmentResultSchema, creditPageSchema, type User, type UserkitHandlerOptions } from '@userkit/core';
+import { activityPageSchema, creditAdjustmentResultSchema, creditPageSchema, type User } from '@userkit/core';
+import { type UserkitHandlerOptions } from '@userkit/core/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapters, startHarness, storeTargets, type HttpHarness, type HttpResponse, type StoreTarget } from './harness';
 import { allPages, expectProblem, faults, faultyStore, login, outcome, seedAs, storedRow, toNdjson, type SeededUser } from './support';

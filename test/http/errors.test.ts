@@ -1,5 +1,5 @@
 /**
- * Every error code the routes answer with (SPEC 4), over HTTP: status, problem+json, and the body
+ * Every error code the routes answer with (docs/errors.md#codes), over HTTP: status, problem+json, and the body
  * keys. Rate limits are in rate-limit.test.ts; INTERNAL_ERROR and SERVICE_UNAVAILABLE in
  * faults.test.ts; FORBIDDEN / FIELD_NOT_ALLOWED / NOT_FOUND per policy cell in policy.test.ts.
  */

@@ -3,7 +3,7 @@
  * example servers). Never use outside tests: it is a plain SHA-256.
  */
 import { createHash } from 'node:crypto';
-import type { PasswordHasher } from '@userkit/core';
+import type { PasswordHasher } from '@userkit/core/server';
 
 export class FastTestHasher implements PasswordHasher {
   async hash(password: string): Promise<string> {

@@ -1,5 +1,5 @@
 /**
- * When the store fails (SPEC 4): an unexpected error answers 500 INTERNAL_ERROR with nothing of the
+ * When the store fails (docs/errors.md#codes): an unexpected error answers 500 INTERNAL_ERROR with nothing of the
  * error in the body (it goes to `onError`); an unreachable database answers 503 SERVICE_UNAVAILABLE
  * with Retry-After, and the request changed nothing.
  */

@@ -4,18 +4,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  JwtTokens,
-  MemoryMailer,
-  MemoryUserRepository,
-  UserService,
-  createGuard,
-  createUserkitHandler,
-  problemContentType,
-  type NewUserRecord,
-  type User,
-  type UserkitHandler,
-} from '@userkit/core';
+import { problemContentType, type NewUserRecord, type User } from '@userkit/core';
+import { JwtTokens, MemoryMailer, MemoryUserRepository, UserService, createGuard, createUserkitHandler, type UserkitHandler } from '@userkit/core/server';
 import { userkitGuards as expressGuards, userkitMiddleware as expressMiddleware, withUser } from '@userkit/express';
 import { userkitGuards as honoGuards, userkitMiddleware as honoMiddleware, type UserkitEnv } from '@userkit/hono';
 import express from 'express';

@@ -4,7 +4,7 @@
  * resend-verification answers before its work, imports set credits through the ledger and report
  * every error, and every response carries the security headers.
  */
-import type { MailMessage } from '@userkit/core';
+import type { MailMessage } from '@userkit/core/server';
 import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adapters, startHarness, storeTargets, type HttpHarness, type HttpResponse } from './harness';

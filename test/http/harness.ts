@@ -5,17 +5,8 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import {
-  JwtTokens,
-  ManualClock,
-  MemoryMailer,
-  MemoryUserRepository,
-  UserService,
-  type NewUserRecord,
-  type User,
-  type UserkitHandlerOptions,
-  type UserRepository,
-} from '@userkit/core';
+import { type NewUserRecord, type User } from '@userkit/core';
+import { JwtTokens, ManualClock, MemoryMailer, MemoryUserRepository, UserService, type UserkitHandlerOptions, type UserRepository } from '@userkit/core/server';
 import { createUserkitMiddleware } from '@userkit/express';
 import { createUserkitApp } from '@userkit/hono';
 import express from 'express';

@@ -2,7 +2,7 @@
  * The Hono adapter off Node (Bun, Deno, workers; here `app.request`): it ends in core's Fetch face,
  * serving the API and passing every other path to the next handler.
  */
-import { JwtTokens, MemoryMailer, MemoryUserRepository, UserService, createUserkitHandler } from '@userkit/core';
+import { JwtTokens, MemoryMailer, MemoryUserRepository, UserService, createUserkitHandler } from '@userkit/core/server';
 import { userkitMiddleware } from '@userkit/hono';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';

@@ -3,7 +3,7 @@
  * a change streamed, and the stream's end when the client goes away (the instance then leaves the
  * feed) or the server shuts down (`streamsSignal`).
  */
-import { MemoryChangeFeed, type ChangeFeed, type ChangeListener } from '@userkit/core';
+import { MemoryChangeFeed, type ChangeFeed, type ChangeListener } from '@userkit/core/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapters, startHarness, storeTargets, type HttpHarness } from './harness';
 

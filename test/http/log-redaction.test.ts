@@ -5,7 +5,7 @@
  * a code, a hash, a token or a query string. Log records are whitelisted in core (request-log.ts);
  * this test keeps it so.
  */
-import type { RequestLogger } from '@userkit/core';
+import type { RequestLogger } from '@userkit/core/server';
 import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scanForSecrets } from '../secret-scan';

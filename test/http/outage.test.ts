@@ -1,5 +1,5 @@
 /**
- * Outage (SPEC 4 SERVICE_UNAVAILABLE, SPEC 5 readiness): the database goes away mid-load.
+ * Outage (SERVICE_UNAVAILABLE in docs/errors.md#codes, readiness in docs/api.md#system): the database goes away mid-load.
  *
  * The servers (Hono and Express, one pg pool each) reach PostgreSQL through a TCP proxy the test
  * controls. Under a bounded, mixed load the proxy cuts the line. Every answer must then be a
@@ -22,7 +22,8 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { connect, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import { isUserkitError, type UserkitHandlerOptions, type UserRepository } from '@userkit/core';
+import { isUserkitError } from '@userkit/core';
+import { type UserkitHandlerOptions, type UserRepository } from '@userkit/core/server';
 import { createDatabase, type UserkitDatabase } from '@userkit/kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -585,7 +586,7 @@ describe.skipIf(!postgresEnabled)('database outage through a TCP proxy (PostgreS
     );
   });
 
-  it("the answer to COMMIT is lost: 503 with Retry-After, the write is whole (it did land: SPEC 4's 'changed nothing' cannot hold here); an Idempotency-Key retry replays it", async () => {
+  it("the answer to COMMIT is lost: 503 with Retry-After, the write is whole (it did land: the 'changed nothing' of SERVICE_UNAVAILABLE in docs/errors.md#codes cannot hold here, see docs/decisions.md#outages); an Idempotency-Key retry replays it", async () => {
     const hono = h('hono');
     const live = proxy;
     if (!live) throw new Error('no proxy');

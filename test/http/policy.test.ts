@@ -1,5 +1,5 @@
 /**
- * SPEC 6 over HTTP: every cell of the role policy table (credits excluded: not a route yet),
+ * docs/role-policy.md#actor-target-table over HTTP: every cell of the role policy table (credits excluded: not a route yet),
  * BOLA (customers learn nothing about other ids), and mass assignment (FIELD_NOT_ALLOWED, nothing
  * changed).
  */
@@ -14,7 +14,7 @@ type Expected = 200 | 204 | 'FORBIDDEN' | 'FIELD_NOT_ALLOWED' | 'CANNOT_DELETE_S
 const actions: Action[] = ['read', 'profile', 'crm', 'account', 'role', 'password', 'delete'];
 const allForbidden = Object.fromEntries(actions.map((a) => [a, 'FORBIDDEN'])) as Record<Action, Expected>;
 
-/** SPEC 6, one row per actor → target. "—" (CRM fields on an admin) answers FIELD_NOT_ALLOWED. */
+/** docs/role-policy.md#actor-target-table, one row per actor → target. "—" (CRM fields on an admin) answers FIELD_NOT_ALLOWED. */
 const table: { actor: RoleKind; target: Target; expect: Record<Action, Expected> }[] = [
   {
     actor: 'customer',

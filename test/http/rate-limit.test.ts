@@ -1,9 +1,9 @@
 /**
- * RATE_LIMITED (SPEC 7): sign-in failures per account and per address, code checks per address,
+ * RATE_LIMITED (docs/security.md#rate-limits): sign-in failures per account and per address, code checks per address,
  * code sends per account and per address; 429 with a numeric Retry-After. Small limits through the
  * `rateLimits` handler option.
  */
-import type { RateLimits } from '@userkit/core';
+import type { RateLimits } from '@userkit/core/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adapters, startHarness, storeTargets, type HttpHarness, type HttpResponse } from './harness';
 import { expectProblem, login, seedAs } from './support';

@@ -1,5 +1,5 @@
 /**
- * Every route of the contract, at least once, with its success status and body shape (SPEC 5).
+ * Every route of the contract, at least once, with its success status and body shape (docs/api.md#routes).
  */
 import { contract, loginResponseSchema, userEnvelopeSchema, userPageSchema, userSchema, type User } from '@userkit/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

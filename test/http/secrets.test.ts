@@ -1,5 +1,5 @@
 /**
- * SPEC 4 and 7: across a representative run — sign-up, sign-in, reads, lists, updates, errors —
+ * docs/security.md#secrets: across a representative run — sign-up, sign-in, reads, lists, updates, errors —
  * no response (body or header) carries a secret column, a stored hash, a plaintext password or a
  * mailed code; error bodies carry no SQL and no stack frames.
  */

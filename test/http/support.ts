@@ -2,14 +2,15 @@
  * Helpers shared by the HTTP suite: problem+json assertions, role seeding, and a repository that
  * fails on demand (for INTERNAL_ERROR and SERVICE_UNAVAILABLE).
  */
-import { bcryptHashPattern, type NewUserRecord, type User, type UserRecord, type UserRepository } from '@userkit/core';
+import { type NewUserRecord, type User, type UserRecord } from '@userkit/core';
+import { bcryptHashPattern, type UserRepository } from '@userkit/core/server';
 import bcrypt from 'bcryptjs';
 import { request as httpRequest } from 'node:http';
 import { expect, vi } from 'vitest';
 import { FastTestHasher } from './fast-hasher';
 import type { HttpHarness, HttpResponse, StoreTarget } from './harness';
 
-/** A problem+json body (SPEC 4). */
+/** A problem+json body (docs/errors.md#problem-details). */
 export interface ProblemBody {
   type: string;
   title: string;

@@ -1,5 +1,5 @@
 /**
- * Bearer tokens over HTTP (SPEC 7): only the Authorization header counts, the algorithm is pinned,
+ * Bearer tokens over HTTP (docs/security.md#tokens): only the Authorization header counts, the algorithm is pinned,
  * and the user is loaded on every request, so revocation takes effect at once.
  */
 import { SignJWT } from 'jose';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { apiDocsFiles, type ApiDocsAssets, type ApiDocsFile } from '@userkit/core';
+import { apiDocsFiles, type ApiDocsAssets, type ApiDocsFile } from '@userkit/core/server';
 
 /**
  * The assets, read once on first use and kept in memory (about 1.5 MB).

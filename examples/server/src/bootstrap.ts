@@ -17,18 +17,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import { join } from 'node:path';
-import {
-  JwtTokens,
-  PasswordPolicy,
-  UserService,
-  UserkitError,
-  WorkerPasswordHasher,
-  isUserkitError,
-  problemContentType,
-  type ChangeFeed,
-  toProblem,
-  type UserkitHandlerOptions,
-} from '@userkit/core';
+import { UserkitError, isUserkitError, problemContentType, toProblem } from '@userkit/core';
+import { JwtTokens, PasswordPolicy, UserService, type ChangeFeed, type UserkitHandlerOptions } from '@userkit/core/server';
+import { WorkerPasswordHasher } from '@userkit/core/node';
 import { RedisRateLimitStore } from '@userkit/redis';
 import { PgliteLockedError, createDatabase, type CreateDatabaseOptions, type UserkitDatabase } from '@userkit/kysely';
 import { ConfigError, loadConfig, type Config } from './config';

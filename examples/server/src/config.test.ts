@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultRateLimits } from '@userkit/core';
+import { defaultRateLimits } from '@userkit/core/server';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configVariables, loadConfig, rateLimitRuleNames } from './config';
 

@@ -5,7 +5,8 @@
  * "Configuration" table lists the same variables, and a test keeps the two in step.
  */
 import { resolve } from 'node:path';
-import { createClientAddressResolver, defaultRateLimits, emailSchema, type HstsOptions, type RateLimitRule, type RateLimitSettings, type RateLimits, type TrustProxy } from '@userkit/core';
+import { emailSchema } from '@userkit/core';
+import { createClientAddressResolver, defaultRateLimits, type HstsOptions, type RateLimitRule, type RateLimitSettings, type RateLimits, type TrustProxy } from '@userkit/core/server';
 import { z } from 'zod';
 
 export const logLevels = ['error', 'warn', 'info', 'debug'] as const;

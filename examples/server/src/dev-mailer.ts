@@ -5,7 +5,7 @@
  * USERKIT_DEV_PRINT_CODES asks for the whole message on stdout.
  */
 import { appendFile } from 'node:fs/promises';
-import type { MailMessage, Mailer } from '@userkit/core';
+import type { MailMessage, Mailer } from '@userkit/core/server';
 
 export interface DevMailerOptions {
   /** The outbox file (created with mode 600). */

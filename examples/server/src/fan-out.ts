@@ -3,7 +3,7 @@
  * and the change feed through which live statistics reach every instance.
  */
 import { createClient } from 'redis';
-import { MemoryChangeFeed, type ChangeFeed } from '@userkit/core';
+import { MemoryChangeFeed, type ChangeFeed } from '@userkit/core/server';
 import { PgChangeFeed } from '@userkit/kysely';
 import { RedisChangeFeed } from '@userkit/redis';
 import type { Config } from './config';

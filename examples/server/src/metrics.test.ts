@@ -1,6 +1,6 @@
 /** The Prometheus metrics: request counts and latency by route and status, sign-ins, hasher queue, pool; token required. */
 import { createServer, type Server } from 'node:http';
-import type { RequestEvent } from '@userkit/core';
+import type { RequestEvent } from '@userkit/core/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics, type Metrics } from './metrics';
 

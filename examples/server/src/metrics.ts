@@ -8,7 +8,8 @@
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestEvent, WorkerPasswordHasherStats } from '@userkit/core';
+import type { RequestEvent } from '@userkit/core/server';
+import type { WorkerPasswordHasherStats } from '@userkit/core/node';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface MetricsSources {

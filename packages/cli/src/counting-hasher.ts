@@ -1,6 +1,7 @@
 /** The CLI's password hasher: bcrypt in worker threads, counting hashes for the import's progress. */
 import { availableParallelism } from 'node:os';
-import { WorkerPasswordHasher, type PasswordHasher } from '@userkit/core';
+import { type PasswordHasher } from '@userkit/core/server';
+import { WorkerPasswordHasher } from '@userkit/core/node';
 
 /**
  * A bcrypt hash (cost 12) of a random password nobody knows, made once for this file. The

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { UserService, type Actor, type Mailer, type UserRepository } from '@userkit/core';
+import { UserService, type Actor, type Mailer, type UserRepository } from '@userkit/core/server';
 import { PgliteLockedError, createDatabase, pendingMigrations, type UserkitDatabase } from '@userkit/kysely';
 import { CliExit, exitCodes } from './cli-exit';
 import type { CliIo } from './cli-io';

@@ -1,5 +1,5 @@
 /**
- * The `api.` subdomain rule (SPEC 8): front-end requests go to `api.<domain>`, which the backend
+ * The `api.` subdomain rule (docs/api.md#base-path-and-the-api-host): front-end requests go to `api.<domain>`, which the backend
  * maps to `/api`; in development the API sits at `<origin>/api`.
  */
 import { ConfigurationError } from './client-errors';

@@ -2,7 +2,7 @@
  * The client's errors, mirroring core's: {@link ApiError} for problem+json answers, and distinct
  * kinds for network failures, timeouts and configuration mistakes. Each has a type guard.
  */
-import type { ErrorCode, FieldError, Problem } from '@userkit/core/contract';
+import type { ErrorCode, FieldError, Problem } from '@userkit/core';
 
 /** The server answered with an error (a problem+json body, or a bare status). */
 export class ApiError extends Error {

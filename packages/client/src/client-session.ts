@@ -4,7 +4,7 @@
  * (one refresh in flight, shared by every call waiting on it), and tells the app when the session
  * changes.
  */
-import type { LoginResponse } from '@userkit/core/contract';
+import type { LoginResponse } from '@userkit/core';
 
 /**
  * How the refresh token travels. `bearer`: in the body; the client keeps it (persist it through

@@ -1,4 +1,4 @@
-import { errorCodes, errorStatus, errorTitles } from '@userkit/core/contract';
+import { errorCodes, errorStatus, errorTitles } from '@userkit/core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ApiError, ConfigurationError, NetworkError, TimeoutError } from './client-errors';
 import { createErrorDescriber, describeError, formatRetryIn, isAbortError } from './describe-error';

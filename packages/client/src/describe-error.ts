@@ -10,7 +10,7 @@
  * blocks and render paths, where throwing would turn one error into a crash. The client already
  * throws ConfigurationError early, before any request, so it shows up in development.
  */
-import type { Contract, ErrorCode, FieldError, RouteName } from '@userkit/core/contract';
+import type { Contract, ErrorCode, FieldError, RouteName } from '@userkit/core';
 import type { z } from 'zod';
 import { ApiError, isApiError, isConfigurationError, isNetworkError, isTimeoutError } from './client-errors';
 

@@ -7,4 +7,4 @@ export { SessionKeeper } from './client-session';
 export type { ClientSession, SessionMode, SessionOptions } from './client-session';
 export { createErrorDescriber, describeError, formatRetryIn, isAbortError } from './describe-error';
 export type { DescribeErrorOptions, DescribedCode, ErrorDescription, FieldMessages, FieldPath, MessageContext, MessageOverride } from './describe-error';
-export type { ErrorCode, FieldError, ListUsersQueryInput, LoginResponse, Problem, Session, User, UserPage } from '@userkit/core/contract';
+export type { ErrorCode, FieldError, ListUsersQueryInput, LoginResponse, Problem, Session, User, UserPage } from '@userkit/core';

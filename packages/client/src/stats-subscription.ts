@@ -3,7 +3,7 @@
  * read over fetch streaming rather than `EventSource`, so the bearer token goes in a header. The
  * event names and their data are the contract's (`contract.statsStream.success.events`).
  */
-import type { Contract } from '@userkit/core/contract';
+import type { Contract } from '@userkit/core';
 import type { z } from 'zod';
 import type { CallOptions } from './user-client';
 import { ApiError } from './client-errors';

@@ -3,7 +3,7 @@
  * about a route (path, method, who may call, body type and how it is encoded) is written here: it
  * is all read from `contract`.
  */
-import { contract, problemSchema, userEtag, type Contract, type ErrorCode, type RouteName, type RouteSpec } from '@userkit/core/contract';
+import { contract, problemSchema, userEtag, type Contract, type ErrorCode, type RouteName, type RouteSpec } from '@userkit/core';
 import ky, { HTTPError, TimeoutError as KyTimeoutError, type KyInstance } from 'ky';
 import type { z } from 'zod';
 import { allowsEmailCalls, emailBaseUrl, normaliseBaseUrl } from './api-url';

@@ -1,4 +1,4 @@
-import type { ListUsersQueryInput, User } from '@userkit/core/contract';
+import type { ListUsersQueryInput, User } from '@userkit/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { createUserClient, type RouteInput, type RouteOutput } from './index';
 

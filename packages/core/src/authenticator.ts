@@ -1,7 +1,7 @@
 /**
- * Authentication port and the default bearer-token authenticator: the user, and the state of the
- * session its token names, are loaded on every request (one query), so suspension, deletion, role
- * and password changes, and logouts take effect at once.
+ * Authentication port and the default bearer-token authenticator (docs/security.md#tokens): the
+ * user, and the state of the session its token names, are loaded on every request (one query), so
+ * suspension, deletion, role and password changes, and logouts take effect at once.
  */
 import { UserkitError } from './errors';
 import type { JwtTokens, TokenClaims } from './jwt-tokens';

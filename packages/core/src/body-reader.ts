@@ -1,5 +1,5 @@
 /**
- * Reads and parses request bodies with a size limit (SPEC 4: PAYLOAD_TOO_LARGE, INVALID_JSON,
+ * Reads and parses request bodies with a size limit (docs/errors.md#codes: PAYLOAD_TOO_LARGE, INVALID_JSON,
  * UNSUPPORTED_MEDIA_TYPE).
  */
 import { UserkitError } from './errors';

@@ -1,5 +1,5 @@
 /**
- * The HTTP contract (SPEC 5): every route written once — method, path, schemas, who may call,
+ * The HTTP contract (docs/api.md#routes): every route written once — method, path, schemas, who may call,
  * what it answers. The handler, the adapters, the client, the mocks and the OpenAPI document
  * are all driven by this object. Browser-safe: schemas and data only.
  */
@@ -30,7 +30,7 @@ import {
   verifyEmailSchema,
 } from './user-schema';
 
-/** Rate-limit buckets (SPEC 7): sign-in failures, code checks, and requests that send a code. */
+/** Rate-limit buckets (docs/security.md#rate-limits): sign-in failures, code checks, and requests that send a code. */
 export type RateLimitBucket = 'login' | 'verify-email' | 'send-code';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -57,10 +57,10 @@ export interface RouteSpec {
   headers?: { ifMatch?: boolean; idempotencyKey?: boolean };
   /**
    * `email` marks the routes that send or check an emailed code: clients send them to the
-   * production API over HTTPS only (SPEC 8).
+   * production API over HTTPS only (docs/api.md#email-routes-over-https-only).
    */
   channel?: 'email';
-  /** Rate limit bucket (SPEC 7). */
+  /** Rate limit bucket (docs/security.md#rate-limits). */
   rateLimit?: RateLimitBucket;
   success: {
     status: 200 | 201 | 202 | 204;

@@ -1,5 +1,5 @@
 /**
- * The one error type of userkit, its code union and the code-to-status table (SPEC 4).
+ * The one error type of userkit, its code union and the code-to-status table (docs/errors.md).
  */
 
 /** Every status a userkit error can carry, by code. The single source for HTTP mapping. */
@@ -30,7 +30,7 @@ export const errorStatus = {
   SERVICE_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
 
-/** The code union of SPEC 4. */
+/** The code union of docs/errors.md#codes. */
 export type ErrorCode = keyof typeof errorStatus;
 
 /** All error codes, in table order. */

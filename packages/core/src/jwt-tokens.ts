@@ -1,6 +1,7 @@
 /**
- * Access tokens: JWT signed with a pinned algorithm (HS256 by default) carrying `sub`, `tv`
- * (token version), `sid` (the session, docs/sessions.md), `exp`, `iat`, `iss`, `aud`. Verification pins the algorithm, so
+ * Access tokens (docs/security.md#tokens): JWT signed with a pinned algorithm (HS256 by default)
+ * carrying `sub`, `tv` (token version), `sid` (the session, docs/sessions.md), `exp`, `iat`, `iss`,
+ * `aud`. Verification pins the algorithm, so
  * `alg: none` and algorithm confusion are refused.
  */
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';

@@ -1,10 +1,11 @@
 /**
- * Schemas of the credits ledger, the activity log and the statistics (SPEC 3, 5), and the
+ * Schemas of the credits ledger, the activity log and the statistics (docs/data-model.md#credit_transactions, docs/api.md#credits-and-activity), and the
  * records repositories return for them.
  */
 import * as z from 'zod';
 import { storableText } from './storable-text';
 import { leadStatuses, userStatuses, userTypes } from './user-schema';
+import { pageParams, strictParams } from './list-query-schema';
 
 const isoDate = z.iso.datetime({ offset: true });
 
@@ -31,18 +32,7 @@ export const idempotencyKeySchema = z
   .regex(/^[\x21-\x7e]+$/, { error: 'Idempotency-Key must be printable ASCII without spaces' });
 
 /** Keyset page query of the ledger and activity routes. */
-export const pageQuerySchema = z.strictObject(
-  {
-    cursor: z.string().max(1000, { error: 'Invalid cursor' }).optional(),
-    limit: z.coerce
-      .number<string | number>({ error: 'Limit must be a number' })
-      .int({ error: 'Limit must be a whole number' })
-      .min(1, { error: 'Limit must be between 1 and 100' })
-      .max(100, { error: 'Limit must be between 1 and 100' })
-      .default(20),
-  },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `Unknown parameter: ${issue.keys.join(', ')}` : undefined) },
-);
+export const pageQuerySchema = z.strictObject({ ...pageParams }, strictParams);
 export type PageQueryInput = z.input<typeof pageQuerySchema>;
 
 export const creditTransactionSchema = z.object({

@@ -1,5 +1,5 @@
 /**
- * The list query of GET /api/users (SPEC 5): search, filters, sort whitelist, keyset cursor.
+ * The list query of GET /api/users (docs/api.md#admin-collection-routes): search, filters, sort whitelist, keyset cursor.
  */
 import * as z from 'zod';
 import { storableText } from './storable-text';
@@ -18,6 +18,20 @@ const dateParam = z
   .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, { error: 'Use a date between the years 1 and 9999' });
 
 /** Query of the user list and export. Unknown parameters are rejected. */
+/** The `cursor` and `limit` parameters of every paged route: at most 100 per page, 20 by default. */
+export const pageParams = {
+  cursor: z.string().max(1000, { error: 'Invalid cursor' }).optional(),
+  limit: z.coerce
+    .number<string | number>({ error: 'Limit must be a number' })
+    .int({ error: 'Limit must be a whole number' })
+    .min(1, { error: 'Limit must be between 1 and 100' })
+    .max(100, { error: 'Limit must be between 1 and 100' })
+    .default(20),
+};
+
+/** Options of a query-string schema: an unknown parameter is named in the error. */
+export const strictParams = { error: (issue: { code?: string; keys?: readonly string[] }) => (issue.code === 'unrecognized_keys' ? `Unknown parameter: ${(issue.keys ?? []).join(', ')}` : undefined) };
+
 export const listUsersQuerySchema = z.strictObject(
   {
     q: z
@@ -36,15 +50,9 @@ export const listUsersQuerySchema = z.strictObject(
     created_after: dateParam.optional(),
     created_before: dateParam.optional(),
     sort: z.enum(sortValues, { error: `Sort must be one of ${sortKeys.join(', ')}, optionally prefixed with -` }).default('-created_at'),
-    cursor: z.string().max(1000, { error: 'Invalid cursor' }).optional(),
-    limit: z.coerce
-      .number<string | number>({ error: 'Limit must be a number' })
-      .int({ error: 'Limit must be a whole number' })
-      .min(1, { error: 'Limit must be between 1 and 100' })
-      .max(100, { error: 'Limit must be between 1 and 100' })
-      .default(20),
+    ...pageParams,
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `Unknown parameter: ${issue.keys.join(', ')}` : undefined) },
+  strictParams,
 );
 
 export type ListUsersQueryInput = z.input<typeof listUsersQuerySchema>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryRateLimitStore, resolveRateLimits, defaultRateLimits } from './rate-limit-store';
-import { describeRateLimitStore } from './testing/rate-limit-store.case';
+import { describeRateLimitStore } from '@userkit/core/testing';
 
 describeRateLimitStore('MemoryRateLimitStore', async () => ({ store: new MemoryRateLimitStore(), close: async () => {} }));
 

@@ -1,5 +1,5 @@
 /**
- * The password rules of SPEC 7: NFKC, at least 8 characters (configurable upward), at most 72
+ * The password rules of docs/security.md#passwords: NFKC, at least 8 characters (configurable upward), at most 72
  * UTF-8 bytes (refused, never truncated), not the email, not a common password.
  */
 import { describe, expect, it, vi } from 'vitest';
@@ -95,7 +95,7 @@ describe('PasswordPolicy', () => {
      * Regression: the pre-check `password.length > maxPasswordBytes` compares
      * UTF-16 code units of the *raw* input with the byte limit. Canonical composition can shrink
      * the input: 'ᾂ' typed decomposed (NFD) is 4 code units, but its NFKC form is one 3-byte
-     * character. So 24 decomposed 'ᾂ' (96 code units) normalise to exactly 72 bytes, which SPEC 7
+     * character. So 24 decomposed 'ᾂ' (96 code units) normalise to exactly 72 bytes, which docs/security.md#passwords
      * allows ("NFKC-normalised; … at most 72 UTF-8 bytes"), yet the policy refuses it. The same
      * password typed precomposed is accepted, so the rule depends on how the keyboard/OS encoded
      * the text. Low impact, but a spec deviation.

@@ -1,5 +1,5 @@
 /**
- * The password rules of SPEC 7 (NIST SP 800-63B, OWASP ASVS 5.0): NFKC-normalised, at least
+ * The password rules of docs/security.md#passwords (NIST SP 800-63B, OWASP ASVS 5.0): NFKC-normalised, at least
  * `minLength` characters, at most 72 UTF-8 bytes (bcrypt's limit: rejected, never truncated),
  * not the email, not a common password. Checked before any hashing.
  */

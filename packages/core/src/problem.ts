@@ -1,5 +1,5 @@
 /**
- * RFC 9457 problem details: the body of every error response (SPEC 4).
+ * RFC 9457 problem details: the body of every error response (docs/errors.md#problem-details).
  */
 import * as z from 'zod';
 import { errorCodes, errorStatus, errorTitles, type ErrorCode, type FieldError, type UserkitError } from './errors';

@@ -66,7 +66,7 @@ export interface UserkitHandlerOptions {
   authenticator?: Authenticator;
   /** Where the API is mounted. Default `/api`. */
   basePath?: string;
-  /** Serve requests whose Host starts with `api.` at the root as if under `basePath` (SPEC 8). Default true. */
+  /** Serve requests whose Host starts with `api.` at the root as if under `basePath` (docs/api.md#base-path-and-the-api-host). Default true. */
   apiHost?: boolean;
   /** Largest accepted JSON body in bytes. Default 1 MiB. */
   bodyLimit?: number;

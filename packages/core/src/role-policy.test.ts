@@ -1,7 +1,7 @@
 /**
- * The role policy against SPEC 6, cell by cell.
+ * The role policy against docs/role-policy.md#actor-target-table, cell by cell.
  *
- * `spec6` below is the SPEC 6 table written out row by row so it can be read side by side with the
+ * `policyTable` below is the table of docs/role-policy.md#actor-target-table written out row by row so it can be read side by side with the
  * spec; every cell becomes generated `it` cases for each actor/target pair of its row. The row
  * "super admin → anyone" is split into self / another admin / customer, with the spec's
  * qualifiers ("self: with current", "not self", crm "customers only") resolved per row.
@@ -13,7 +13,7 @@ import type { CollectionAction, Decision, PolicyActor, Relation, TargetAction } 
 import { accountFields, creditFields, crmFields, profileFields, roleFields, systemFields } from './user-schema';
 
 // ---------------------------------------------------------------------------------------------
-// SPEC 6, literally.
+// docs/role-policy.md, literally.
 // ---------------------------------------------------------------------------------------------
 
 type RowName =
@@ -32,7 +32,7 @@ interface SpecRow {
   relation: RowName;
   read: 'yes' | Forbidden;
   profile: 'yes' | 'no' | Forbidden;
-  /** '—': crm fields exist on customers only (SPEC 6 "crm (lead_status, notes; customers only)"). */
+  /** '—': crm fields exist on customers only (docs/role-policy.md#field-groups). */
   crm: 'yes' | 'no' | '—' | Forbidden;
   account: 'yes' | 'no' | Forbidden;
   role: 'yes' | 'no' | Forbidden;
@@ -44,7 +44,7 @@ interface SpecRow {
 const F: Forbidden = 'FORBIDDEN';
 
 // prettier-ignore
-const spec6: readonly SpecRow[] = [
+const policyTable: readonly SpecRow[] = [
   { relation: 'customer→self',             read: 'yes', profile: 'yes', crm: 'no',  account: 'no',  role: 'no',  password: 'with current', delete: 'no',  credits: 'read' },
   // "FORBIDDEN for every route"
   { relation: 'customer→anyone else',      read: F,     profile: F,     crm: F,     account: F,     role: F,     password: F,              delete: F,     credits: F },
@@ -141,7 +141,7 @@ const passwordDecision: Record<SpecRow['password'], Decision> = {
   FORBIDDEN: forbidden,
 };
 
-/** 'no' on an admin's own row is the dedicated SPEC 4 code; any other 'no' is FORBIDDEN. */
+/** 'no' on an admin's own row is the dedicated code of docs/errors.md (CANNOT_DELETE_SELF); any other 'no' is FORBIDDEN. */
 function deleteDecision(row: SpecRow, pair: Pair): Decision {
   if (row.delete === 'yes') return allowed;
   const adminOnSelf = pair.actor.user_type === 'admin' && pair.actor.id === pair.target.id;
@@ -158,12 +158,12 @@ const creditsDecisions: Record<SpecRow['credits'], { read: Decision; adjust: Dec
 // The table, cell by cell.
 // ---------------------------------------------------------------------------------------------
 
-describe('SPEC 6 role policy table', () => {
-  it('has the eight rows of SPEC 6 (super admin → anyone split in three)', () => {
-    expect(spec6.map((row) => row.relation)).toEqual(Object.keys(pairs));
+describe('role policy table (docs/role-policy.md)', () => {
+  it('has the eight rows of docs/role-policy.md', () => {
+    expect(policyTable.map((row) => row.relation)).toEqual(Object.keys(pairs));
   });
 
-  for (const row of spec6) {
+  for (const row of policyTable) {
     describe(row.relation, () => {
       for (const pair of pairs[row.relation]) {
         const { label, actor, target } = pair;
@@ -176,7 +176,7 @@ describe('SPEC 6 role policy table', () => {
           it(`read: ${row.read}`, () => {
             const expected = row.read === 'yes' ? allowed : forbidden;
             expect(authorize(actor, 'read', target)).toStrictEqual(expected);
-            // GET /users/{id}/activity is "self or admin" too (SPEC 5).
+            // GET /users/{id}/activity is "self or admin" too (docs/api.md#credits-and-activity).
             expect(authorize(actor, 'activity.read', target)).toStrictEqual(expected);
           });
 
@@ -247,7 +247,7 @@ describe('SPEC 6 role policy table', () => {
 // Around the table.
 // ---------------------------------------------------------------------------------------------
 
-const everyPair = spec6.flatMap((row) => pairs[row.relation].map((pair) => ({ row, ...pair })));
+const everyPair = policyTable.flatMap((row) => pairs[row.relation].map((pair) => ({ row, ...pair })));
 const writingPairs = everyPair.filter(({ row }) => !writesNothing(row));
 
 describe('customer → anyone else is FORBIDDEN for every action', () => {
@@ -291,7 +291,7 @@ describe("crm on an admin target ('—')", () => {
 describe('credits and system fields are never writable through an update', () => {
   const neverWritable = [...creditFields, ...systemFields];
 
-  it('covers the fields named in SPEC 6 (credits, id, hashes, versions, timestamps)', () => {
+  it('covers the fields named in docs/role-policy.md#field-groups (credits, id, hashes, versions, timestamps)', () => {
     expect(neverWritable).toEqual(
       expect.arrayContaining(['credits', 'id', 'password_hash', 'version', 'token_version', 'created_at', 'updated_at', 'deleted_at']),
     );

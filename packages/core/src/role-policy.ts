@@ -1,5 +1,5 @@
 /**
- * The role policy of SPEC 6 as pure functions: no I/O, no clock, nothing but the two users and
+ * The role policy of docs/role-policy.md as pure functions: no I/O, no clock, nothing but the two users and
  * what the actor wants to do.
  */
 import type { ErrorCode } from './errors';
@@ -13,7 +13,7 @@ export type PolicyActor = Pick<UserRecord, 'id' | 'user_type' | 'is_super_admin'
 /** Whom the action is on. */
 export type PolicyTarget = Pick<UserRecord, 'id' | 'user_type' | 'is_super_admin'>;
 
-/** Actions on one user (a column of SPEC 6). */
+/** Actions on one user (a column of the table in docs/role-policy.md#actor-target-table). */
 export type TargetAction =
   | 'read'
   | 'update'
@@ -34,7 +34,7 @@ export type Decision =
   | { allow: true; passwordMode?: PasswordMode }
   | { allow: false; code: Extract<ErrorCode, 'FORBIDDEN' | 'FIELD_NOT_ALLOWED' | 'CANNOT_DELETE_SELF'>; fields?: string[] };
 
-/** The relation of actor to target, the rows of SPEC 6. */
+/** The relation of actor to target, the rows of docs/role-policy.md#actor-target-table. */
 export type Relation = 'customer-self' | 'customer-other' | 'admin-self' | 'admin-customer' | 'admin-admin' | 'super-self' | 'super-other';
 
 export function relationOf(actor: PolicyActor, target: Pick<PolicyTarget, 'id' | 'user_type'>): Relation {
@@ -49,7 +49,7 @@ const allow: Decision = { allow: true };
 const forbidden: Decision = { allow: false, code: 'FORBIDDEN' };
 
 /**
- * Field groups each relation may write through an update (SPEC 6). The body schemas of
+ * Field groups each relation may write through an update (docs/role-policy.md#field-groups). The body schemas of
  * `user-schema.ts` and the create rights below are derived from these rows.
  */
 export const writableGroups = {

@@ -1,5 +1,5 @@
 /**
- * Export of users as CSV or NDJSON (SPEC 5, 7): the list filters, streamed in keyset batches with
+ * Export of users as CSV or NDJSON (docs/api.md#admin-collection-routes, docs/security.md#csv-injection): the list filters, streamed in keyset batches with
  * constant memory, never a secret, CSV cells neutralised against spreadsheet formula injection.
  */
 import * as z from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Import of users from CSV or NDJSON (SPEC 5): parsed as the body streams in, every row checked
+ * Import of users from CSV or NDJSON (docs/api.md#admin-collection-routes): parsed as the body streams in, every row checked
  * (schema, policy, password rules, duplicates, existing users) before anything is written, then
  * written in one transaction — a rejected import changes nothing.
  */

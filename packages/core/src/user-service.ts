@@ -6,7 +6,7 @@
  * user administration, credits, import and export, reports), and every write of a user row goes
  * through the one change path of `service/user-change.ts`.
  */
-import type { ImportLimits, ImportQueryInput, ImportResult } from './import-schema';
+import type { ImportResult } from './import-schema';
 import type { ActivityPage, CreditAdjustmentInput, CreditAdjustmentResult, CreditPage, PageQueryInput, UserStats } from './ledger-schema';
 import type { ListUsersQueryInput, UserPage } from './list-query-schema';
 import type { PasswordPolicy } from './password-policy';
@@ -328,14 +328,8 @@ export class UserService {
    * (checked and hashed) or an existing bcrypt `password_hash` (stored as is). An update row
    * follows the same rules as {@link update}.
    */
-  importUsers(
-    actor: Actor,
-    source: AsyncIterable<Uint8Array | string>,
-    contentType: string | undefined,
-    query: ImportQueryInput = {},
-    limits: Partial<ImportLimits> = {},
-  ): Promise<ImportResult> {
-    return this.#transfer.importUsers(actor, source, contentType, query, limits);
+  importUsers(...args: Parameters<UserTransfer['importUsers']>): Promise<ImportResult> {
+    return this.#transfer.importUsers(...args);
   }
 
   /**

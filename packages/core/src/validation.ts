@@ -1,4 +1,4 @@
-/** Turns zod failures into VALIDATION_ERROR with every failing path (SPEC 4). */
+/** Turns zod failures into VALIDATION_ERROR with every failing path (docs/errors.md#codes). */
 import type { z } from 'zod';
 import { UserkitError, type FieldError } from './errors';
 

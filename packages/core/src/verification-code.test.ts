@@ -1,5 +1,5 @@
 /**
- * Verification codes (SPEC 7): 6 digits from a CSPRNG without modulo bias, stored as a hash bound
+ * Verification codes (docs/security.md#verification-codes): 6 digits from a CSPRNG without modulo bias, stored as a hash bound
  * to the email, compared in constant time.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * bcrypt in a pool of worker threads (SPEC 7: "hashing must not stall the server"). bcryptjs's
+ * bcrypt in a pool of worker threads (docs/security.md#password-hashing: "hashing must not stall the server"). bcryptjs's
  * async API still runs on the main thread in chunks of up to 100 ms, so every login would add that
  * much latency to every other request; here the main thread only posts a message and waits.
  *

@@ -3,32 +3,8 @@
  * committed activity log, and a harness that wires a {@link UserService} over the in-memory ports.
  */
 import { expect, vi } from 'vitest';
-import {
-  isUserkitError,
-  ManualClock,
-  MemoryMailer,
-  MemoryUserRepository,
-  secretColumns,
-  userSchema,
-  UserService,
-  type ActivityRecord,
-  type FindOptions,
-  type ListUsersQuery,
-  type Page,
-  type CreditTransactionRecord,
-  type NewCreditTransactionRecord,
-  type UserCounts,
-  type NewActivityRecord,
-  type NewUserRecord,
-  type PasswordHasher,
-  type User,
-  type UserkitError,
-  type UserPage,
-  type UserPatch,
-  type UserRecord,
-  type UserRepository,
-  type UserServiceOptions,
-} from '../src/index';
+import { isUserkitError, secretColumns, userSchema, type ListUsersQuery, type Page, type CreditTransactionRecord, type NewCreditTransactionRecord, type UserCounts, type NewUserRecord, type User, type UserkitError, type UserPage, type UserPatch, type UserRecord } from '@userkit/core';
+import { ManualClock, MemoryMailer, MemoryUserRepository, UserService, type ActivityRecord, type FindOptions, type NewActivityRecord, type PasswordHasher, type UserRepository, type UserServiceOptions } from '@userkit/core/server';
 
 /** The clock every harness starts at. */
 export const startTime = new Date('2026-03-01T12:00:00.000Z');
@@ -239,18 +215,10 @@ export async function errorOf(promise: Promise<unknown>): Promise<UserkitError> 
   throw new Error('expected a UserkitError, but the call succeeded');
 }
 
-/** `'ok'` or the userkit error code a promise settles with. */
-export async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    if (isUserkitError(error)) return error.code;
-    throw error;
-  }
-}
+/** `'ok'` or the userkit error code a promise settles with: the conformance kit's helper. */
+export { codeOf } from '@userkit/core/testing';
 
-/** Asserts a user as sent: exactly the wire fields of SPEC 4, never a secret column. */
+/** Asserts a user as sent: exactly the wire fields of docs/api.md#a-user-as-sent, never a secret column. */
 export function expectPublicUser(user: User): void {
   for (const column of [...secretColumns, 'deleted_at']) expect(user).not.toHaveProperty(column);
   expect(Object.keys(user).sort()).toEqual(Object.keys(userSchema.shape).sort());

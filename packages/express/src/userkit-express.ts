@@ -3,7 +3,7 @@
  * not Fetch ones. What it translates is real: a body that `express.json()` may already have read,
  * and a streamed export piped with backpressure. Nothing about a route lives here.
  */
-import { createUserkitHandler, type UserkitHandler, type UserkitHandlerOptions } from '@userkit/core';
+import { createUserkitHandler, type UserkitHandler, type UserkitHandlerOptions } from '@userkit/core/server';
 import { Readable } from 'node:stream';
 import type { Request, RequestHandler } from 'express';
 

@@ -9,7 +9,8 @@
  * other libraries (passport) that claim it with another type. An app that wants `req.user` typed
  * everywhere adds the declaration-merging snippet of docs/guards.md to its own code.
  */
-import type { GuardRole, GuardRule, User, UserGuard, UserkitHandler } from '@userkit/core';
+import type { User } from '@userkit/core';
+import type { GuardRole, GuardRule, UserGuard, UserkitHandler } from '@userkit/core/server';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 /** A request that passed a userkit guard. */

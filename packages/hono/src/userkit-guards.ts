@@ -3,7 +3,8 @@
  * typed through Hono's `Variables`, checked by the same authenticator and revocation rules as the
  * API. A refusal is the API's problem+json: 401 or 403 with `WWW-Authenticate: Bearer`.
  */
-import { toFetchResponse, type GuardRole, type GuardRule, type User, type UserGuard, type UserkitHandler } from '@userkit/core';
+import { type User } from '@userkit/core';
+import { toFetchResponse, type GuardRole, type GuardRule, type UserGuard, type UserkitHandler } from '@userkit/core/server';
 import type { MiddlewareHandler } from 'hono';
 
 /** The variables the guards set: `c.get('user')`. */

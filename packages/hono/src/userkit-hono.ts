@@ -1,7 +1,7 @@
 /**
  * The Hono adapter: core's Fetch face, plus a Node fast path. Nothing about a route lives here.
  */
-import { createUserkitHandler, toFetchResponse, type UserkitHandler, type UserkitHandlerOptions } from '@userkit/core';
+import { createUserkitHandler, toFetchResponse, type UserkitHandler, type UserkitHandlerOptions } from '@userkit/core/server';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 
 export interface UserkitHonoOptions {

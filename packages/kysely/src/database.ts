@@ -1,8 +1,8 @@
 /**
- * The Kysely schema of the userkit tables (SPEC 3). Column names are the seed app's, unchanged.
+ * The Kysely schema of the userkit tables (docs/data-model.md). Column names are the seed app's, unchanged.
  */
 import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
-import type { UserColumn, UserColumnTable, UserRecord } from '@userkit/core';
+import type { CreditTransactionRecord, UserColumn, UserColumnTable, UserRecord } from '@userkit/core';
 
 /**
  * The type of one `users` column, derived from the column table of `@userkit/core`: columns a new
@@ -38,17 +38,13 @@ export interface UserActivityTable {
   created_at: Generated<Date>;
 }
 
-/** `credit_transactions`: the credit ledger, one row per adjustment. */
-export interface CreditTransactionsTable {
+/**
+ * `credit_transactions`: the credit ledger, one row per adjustment, with the columns of core's
+ * `CreditTransactionRecord` (`balance_after` never below zero; `idempotency_key` unique per user
+ * when present, so a retried adjustment applies once); `id` and `created_at` have defaults.
+ */
+export interface CreditTransactionsTable extends Omit<CreditTransactionRecord, 'id' | 'created_at'> {
   id: Generated<number>;
-  user_id: number;
-  actor_id: number | null;
-  amount: number;
-  /** The user's credits after this adjustment; never below zero. */
-  balance_after: number;
-  reason: string;
-  /** Unique per user when present, so a retried adjustment applies once. */
-  idempotency_key: string | null;
   created_at: Generated<Date>;
 }
 

@@ -2,7 +2,7 @@
  * The {@link SessionStore} over Kysely (`user_sessions`, migration 4), for PostgreSQL and PGlite.
  */
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import type { NewSessionRecord, SessionRecord, SessionStore } from '@userkit/core';
+import type { NewSessionRecord, SessionRecord, SessionStore } from '@userkit/core/server';
 import type { Database } from './database';
 import { mapDatabaseError } from './map-database-error';
 

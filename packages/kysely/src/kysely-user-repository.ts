@@ -2,38 +2,17 @@
  * The {@link UserRepository} over Kysely, for PostgreSQL (`pg`) and PGlite alike.
  */
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import {
-  UserkitError,
-  isUserkitError,
-  decodeCursor,
-  defaultListTotalCap,
-  encodeCursor,
-  insertableColumns,
-  patchableColumns,
-  userColumnNames,
-  type ActivityRecord,
-  type ActorLookup,
-  type ActorLookupResult,
-  type CreditTransactionRecord,
-  type CursorValue,
-  type FindOptions,
-  type ListOptions,
-  type ListUsersQuery,
-  type NewActivityRecord,
-  type NewCreditTransactionRecord,
-  type NewUserRecord,
-  type Page,
-  type SortKey,
-  type UserCounts,
-  type UserPage,
-  type UserPatch,
-  type UserRecord,
-  type UserRepository,
-} from '@userkit/core';
+import { UserkitError, isUserkitError, defaultListTotalCap, insertableColumns, patchableColumns, userColumnNames, type CreditTransactionRecord, type ListOptions, type ListUsersQuery, type NewCreditTransactionRecord, type NewUserRecord, type Page, type SortKey, type UserCounts, type UserPage, type UserPatch, type UserRecord } from '@userkit/core';
+import { decodeCursor, encodeCursor, type ActivityRecord, type ActorLookup, type ActorLookupResult, type FindOptions, type NewActivityRecord, type UserRepository } from '@userkit/core/server';
 import type { Database } from './database';
-import { TransactionConflictError, mapDatabaseError } from './map-database-error';
-import { KyselySessionStore } from './kysely-session-store';
 import { hotQueries, type UserRow } from './hot-queries';
+import { KyselyActivityLog } from './kysely-activity-log';
+import { KyselyCreditLedger } from './kysely-credit-ledger';
+import { KyselySessionStore } from './kysely-session-store';
+import { countUsers } from './kysely-user-stats';
+import { TransactionConflictError, runMapped } from './map-database-error';
+import type { PageRequest } from './log-page';
+import { cursorKey, filters, sortSpecs, type ListFilters } from './user-list-sql';
 
 /** Attempts of a transaction that keeps losing deadlocks or serialization conflicts. */
 const maxTransactionAttempts = 3;
@@ -62,87 +41,6 @@ function toUserRecord(row: UserRow): UserRecord {
   return { ...row, additional_websites: row.additional_websites ?? [] };
 }
 
-const activityColumns = ['id', 'user_id', 'actor_id', 'action', 'changes', 'created_at'] as const;
-const ledgerColumns = ['id', 'user_id', 'actor_id', 'amount', 'balance_after', 'reason', 'idempotency_key', 'created_at'] as const;
-
-type ListFilters = Omit<ListUsersQuery, 'cursor' | 'limit'>;
-type PageRequest = { cursor?: string | undefined; limit: number };
-
-/** The id a log page continues below (its cursors carry only the id), or undefined on page one. */
-const beforeId = (page: PageRequest, kind: string) => (page.cursor === undefined ? undefined : decodeCursor(page.cursor, kind).id);
-
-/** A page of log rows fetched newest first, `limit + 1` of them to learn whether more follow. */
-function newestFirstPage<T extends { id: number }>(rows: T[], kind: string, limit: number): Page<T> {
-  const items = rows.slice(0, limit).map((row) => ({ ...row, id: Number(row.id) }));
-  const last = items.at(-1);
-  return { items, next_cursor: rows.length > limit && last ? encodeCursor(kind, null, last.id) : null };
-}
-
-/** How the list orders by one sort key, and how a cursor carries the key as JSON. */
-interface SortSpec {
-  /** The ORDER BY expression; nullable columns are coalesced so keyset comparison works. */
-  key: RawBuilder<unknown>;
-  /** The key as the cursor stores it: exact (timestamps as ISO text with microseconds). */
-  value: RawBuilder<CursorValue>;
-  kind: 'timestamp' | 'text' | 'integer';
-}
-
-const timestampSort = (key: RawBuilder<unknown>): SortSpec => ({
-  key,
-  value: sql<string>`to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-  kind: 'timestamp',
-});
-
-const sortSpecs: Record<SortKey, SortSpec> = {
-  created_at: timestampSort(sql`created_at`),
-  updated_at: timestampSort(sql`updated_at`),
-  last_login: timestampSort(sql`coalesce(last_login, timestamptz 'epoch')`),
-  name: { key: sql`lower(coalesce(name, '')) collate "C"`, value: sql<string>`lower(coalesce(name, ''))`, kind: 'text' },
-  email: { key: sql`email collate "C"`, value: sql<string>`email`, kind: 'text' },
-  credits: { key: sql`credits`, value: sql<number>`credits`, kind: 'integer' },
-};
-
-const isoMicros = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
-/** The cursor's key as an SQL value, or VALIDATION_ERROR for a forged one. */
-/** A timestamp PostgreSQL accepts: a real calendar date (no Feb 30) in years 0001..9999. */
-function isRealInstant(value: string): boolean {
-  const millis = Date.parse(value);
-  if (Number.isNaN(millis)) return false;
-  const date = new Date(millis);
-  const year = date.getUTCFullYear();
-  return year >= 1 && year <= 9999 && date.toISOString().slice(0, 10) === value.slice(0, 10);
-}
-
-function cursorKey(spec: SortSpec, value: CursorValue): RawBuilder<unknown> {
-  if (spec.kind === 'integer' && Number.isInteger(value)) return sql`${value}`;
-  if (spec.kind === 'text' && typeof value === 'string') return sql`${value}`;
-  if (spec.kind === 'timestamp' && typeof value === 'string' && isoMicros.test(value) && isRealInstant(value)) {
-    return sql`cast(${value} as timestamptz)`;
-  }
-  throw new UserkitError('VALIDATION_ERROR', {
-    detail: 'The cursor is invalid or belongs to another sort order',
-    errors: [{ path: 'cursor', message: 'Invalid cursor', code: 'invalid_cursor' }],
-  });
-}
-
-/** The list filters (SPEC 5), live users only; the cursor is not part of them. */
-function filters(eb: ExpressionBuilder<Database, 'users'>, query: ListFilters): Expression<SqlBool> {
-  const conditions: Expression<SqlBool>[] = [eb('deleted_at', 'is', null)];
-  if (query.user_type !== undefined) conditions.push(eb('user_type', '=', query.user_type));
-  if (query.status !== undefined) conditions.push(eb('status', '=', query.status));
-  if (query.lead_status !== undefined) conditions.push(eb('lead_status', '=', query.lead_status));
-  if (query.email_verified !== undefined) conditions.push(eb('email_verified', '=', query.email_verified));
-  if (query.created_after !== undefined) conditions.push(eb('created_at', '>=', query.created_after));
-  if (query.created_before !== undefined) conditions.push(eb('created_at', '<', query.created_before));
-  if (query.q) {
-    // One generated, lower-cased column holds the searchable fields (migration 3): one LIKE (far
-    // cheaper per row than ILIKE), one trigram index. lower() here folds case as the column did.
-    conditions.push(sql<SqlBool>`search_text like lower(${`%${query.q.replace(/[\\%_]/g, '\\$&')}%`})`);
-  }
-  return eb.and(conditions);
-}
-
 /**
  * Stores users in PostgreSQL or PGlite through Kysely. Database rules decide uniqueness and the
  * credit floor, also under concurrent writers; their violations surface as `UserkitError`s
@@ -164,19 +62,21 @@ export class KyselyUserRepository implements UserRepository {
   readonly #db: Kysely<Database>;
   /** The sessions (`user_sessions`) over the same connection: inside {@link transaction}, in it. */
   readonly sessions: KyselySessionStore;
+  /** The activity-log port's half of the store. */
+  readonly #activity: KyselyActivityLog;
+  /** The credits-ledger port's half of the store. */
+  readonly #ledger: KyselyCreditLedger;
 
   /** @param db a Kysely instance (or transaction) over a database migrated by `migrateToLatest`. */
   constructor(db: Kysely<Database>) {
     this.#db = db;
     this.sessions = new KyselySessionStore(db);
+    this.#activity = new KyselyActivityLog(db);
+    this.#ledger = new KyselyCreditLedger(db);
   }
 
-  async #run<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      throw mapDatabaseError(error);
-    }
+  #run<T>(work: () => Promise<T>): Promise<T> {
+    return runMapped(work);
   }
 
   transaction<T>(fn: (tx: UserRepository) => Promise<T>): Promise<T> {
@@ -450,149 +350,38 @@ export class KyselyUserRepository implements UserRepository {
     });
   }
 
-  async appendActivity(entry: NewActivityRecord): Promise<ActivityRecord> {
-    const [row] = await this.#insertActivity([entry]);
-    if (row === undefined) throw new Error('user_activity: INSERT returned no row');
-    return row;
-  }
-
-  #insertActivity(entries: readonly NewActivityRecord[]): Promise<ActivityRecord[]> {
-    return this.#run(async () => {
-      if (entries.length === 0) return [];
-      const rows = await this.#db
-        .insertInto('user_activity')
-        .values(
-          entries.map((entry) => ({
-            user_id: entry.user_id,
-            actor_id: entry.actor_id,
-            action: entry.action,
-            changes: entry.changes === null ? null : JSON.stringify(entry.changes),
-            created_at: entry.created_at,
-          })),
-        )
-        .returning(activityColumns)
-        .execute();
-      return rows.map((row) => ({ ...row, id: Number(row.id) }));
-    });
+  appendActivity(entry: NewActivityRecord): Promise<ActivityRecord> {
+    return this.#activity.append(entry);
   }
 
   async appendActivities(entries: readonly NewActivityRecord[]): Promise<void> {
     await this.#transaction(async (tx) => {
-      for (let i = 0; i < entries.length; i += batchRows) {
-        await tx.#insertActivity(entries.slice(i, i + batchRows));
-      }
+      for (let i = 0; i < entries.length; i += batchRows) await tx.#activity.insert(entries.slice(i, i + batchRows));
     });
   }
 
-  async listActivity(userId: number, page: PageRequest): Promise<Page<ActivityRecord>> {
-    const before = beforeId(page, 'activity');
-    return this.#run(async () => {
-      const rows = await this.#db
-        .selectFrom('user_activity')
-        .select(activityColumns)
-        .where('user_id', '=', userId)
-        .where((eb) => (before === undefined ? eb.and([]) : eb('id', '<', before)))
-        .orderBy('id', 'desc')
-        .limit(page.limit + 1)
-        .execute();
-      return newestFirstPage(rows, 'activity', page.limit);
-    });
+  listActivity(userId: number, page: PageRequest): Promise<Page<ActivityRecord>> {
+    return this.#activity.list(userId, page);
   }
 
   addCredits(id: number, delta: number, updatedAt: Date): Promise<number | undefined> {
-    return this.#run(async () => {
-      const row = await this.#db
-        .updateTable('users')
-        .set({ credits: sql<number>`credits + ${delta}`, version: sql<number>`version + 1`, updated_at: updatedAt })
-        .where('id', '=', id)
-        .where('deleted_at', 'is', null)
-        .returning('credits')
-        .executeTakeFirst();
-      return row?.credits;
-    });
+    return this.#ledger.addCredits(id, delta, updatedAt);
   }
 
   insertCreditTransaction(entry: NewCreditTransactionRecord): Promise<CreditTransactionRecord> {
-    return this.#run(async () => {
-      const row = await this.#db
-        .insertInto('credit_transactions')
-        .values({
-          user_id: entry.user_id,
-          actor_id: entry.actor_id,
-          amount: entry.amount,
-          balance_after: entry.balance_after,
-          reason: entry.reason,
-          idempotency_key: entry.idempotency_key,
-          created_at: entry.created_at,
-        })
-        .returning(ledgerColumns)
-        .executeTakeFirstOrThrow();
-      return { ...row, id: Number(row.id) };
-    });
+    return this.#ledger.insert(entry);
   }
 
   findCreditTransaction(userId: number, idempotencyKey: string): Promise<CreditTransactionRecord | undefined> {
-    return this.#run(async () => {
-      const row = await this.#db
-        .selectFrom('credit_transactions')
-        .select(ledgerColumns)
-        .where('user_id', '=', userId)
-        .where('idempotency_key', '=', idempotencyKey)
-        .executeTakeFirst();
-      return row && { ...row, id: Number(row.id) };
-    });
+    return this.#ledger.find(userId, idempotencyKey);
   }
 
-  async listCreditTransactions(userId: number, page: PageRequest): Promise<Page<CreditTransactionRecord>> {
-    const before = beforeId(page, 'credits');
-    return this.#run(async () => {
-      const rows = await this.#db
-        .selectFrom('credit_transactions')
-        .select(ledgerColumns)
-        .where('user_id', '=', userId)
-        .where((eb) => (before === undefined ? eb.and([]) : eb('id', '<', before)))
-        .orderBy('id', 'desc')
-        .limit(page.limit + 1)
-        .execute();
-      return newestFirstPage(rows, 'credits', page.limit);
-    });
+  listCreditTransactions(userId: number, page: PageRequest): Promise<Page<CreditTransactionRecord>> {
+    return this.#ledger.list(userId, page);
   }
 
   countUsers(since: Date): Promise<UserCounts> {
-    return this.#run(async () => {
-      const live = this.#db.selectFrom('users').where('deleted_at', 'is', null);
-      const [groups, days] = await Promise.all([
-        live
-          .select((eb) => [
-            'user_type',
-            'status',
-            'lead_status',
-            'email_verified',
-            eb.fn.countAll<number | string>().as('count'),
-            eb.fn.sum<number | string>('credits').as('credits'),
-          ])
-          .groupBy(['user_type', 'status', 'lead_status', 'email_verified'])
-          .execute(),
-        live
-          .select((eb) => [sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD')`.as('day'), eb.fn.countAll<number | string>().as('count')])
-          .where('created_at', '>=', since)
-          .groupBy(sql`1`)
-          .execute(),
-      ]);
-      const counts: UserCounts = { total: 0, byUserType: {}, byStatus: {}, byLeadStatus: {}, verified: 0, signupsPerDay: {}, credits: 0 };
-      const add = (map: Record<string, number>, key: string, n: number) => (map[key] = (map[key] ?? 0) + n);
-      for (const group of groups) {
-        const n = Number(group.count);
-        counts.total += n;
-        add(counts.byUserType, group.user_type, n);
-        add(counts.byStatus, group.status, n);
-        add(counts.byLeadStatus, group.lead_status ?? 'none', n);
-        if (group.email_verified) counts.verified += n;
-        counts.credits += Number(group.credits);
-      }
-      for (const day of days) counts.signupsPerDay[day.day] = Number(day.count);
-      return counts;
-    });
+    return countUsers(this.#db, since);
   }
 
   ping(): Promise<void> {

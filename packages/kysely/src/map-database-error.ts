@@ -90,3 +90,12 @@ export function mapDatabaseError(error: unknown): unknown {
     cause: new Error(`database error ${state}${name ? ` on ${name}` : ''}`),
   });
 }
+
+/** Runs one unit of database work, mapping its failure with {@link mapDatabaseError}. */
+export async function runMapped<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw mapDatabaseError(error);
+  }
+}

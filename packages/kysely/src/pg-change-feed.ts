@@ -6,7 +6,7 @@
  * it a direct URL to PostgreSQL (docs/deployment.md).
  */
 import type pg from 'pg';
-import { ChangeListeners, parseChangeBatch, type ChangeBatch, type ChangeFeed, type ChangeListener } from '@userkit/core';
+import { ChangeListeners, parseChangeBatch, type ChangeBatch, type ChangeFeed, type ChangeListener } from '@userkit/core/server';
 import { importOptionalPeer } from './optional-peer';
 
 export interface PgChangeFeedOptions {

@@ -5,7 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeCursor, isUserkitError, listUsersQuerySchema, type NewUserRecord } from '@userkit/core';
+import { isUserkitError, listUsersQuerySchema, type NewUserRecord } from '@userkit/core';
+import { encodeCursor } from '@userkit/core/server';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createDatabase, mapDatabaseError } from '../src/index';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryUserRepository, type UserRepository } from '@userkit/core';
+import { MemoryUserRepository, type UserRepository } from '@userkit/core/server';
 import { describeSessionStore } from '../../core/src/testing/session-store.case';
 import { databaseTargets } from './support';
 

@@ -1,4 +1,4 @@
-import { describeUserRepository } from '../../core/test/user-repository.case';
+import { describeUserRepository } from '@userkit/core/testing';
 import { databaseTargets } from './support';
 
 for (const target of databaseTargets()) describeUserRepository(target.name, () => target.open());

@@ -3,7 +3,7 @@
  * instances. Runs against the server of DATABASE_URL when USERKIT_TEST_STORES=postgres.
  */
 import { describe, expect, it } from 'vitest';
-import type { ChangeBatch } from '@userkit/core';
+import type { ChangeBatch } from '@userkit/core/server';
 import { PgChangeFeed } from '../src/index';
 
 const url = process.env['USERKIT_TEST_STORES']?.includes('postgres') ? process.env['DATABASE_URL'] : undefined;

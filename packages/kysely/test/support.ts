@@ -4,12 +4,12 @@
  * Each test file gets one migrated database per target, made on first use and released after the
  * file (PostgreSQL: a uniquely named database, dropped WITH FORCE). `open()` empties its tables
  * (a few ms; ids keep counting up), so every test starts from a fresh, migrated, empty store.
- * A PGlite per test would cost ~1 s each even when cloned (`PGlite#clone()` = dump + load) and
- * ~700 MB while it lives: the conformance suite took 56 s that way against 11 s.
+ * A PGlite per test would cost a full load each even when cloned (`PGlite#clone()` = dump + load) and
+ * hundreds of MB while it lives: the conformance suite ran several times slower that way.
  *
  * `openEmpty()` gives a brand-new database without any table (migration tests), released with the
- * file. For PGlite it is loaded from an empty data directory made once per file (initdb costs
- * 5-10 s, a load ~1 s).
+ * file. For PGlite it is loaded from an empty data directory made once per file (an initdb costs
+ * far more than a load).
  */
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';

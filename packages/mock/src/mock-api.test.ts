@@ -126,7 +126,7 @@ describe('the profile form, against the mock API', () => {
   });
 });
 
-describe('the mock at the root of an api. host (SPEC 8)', () => {
+describe('the mock at the root of an api. host (docs/api.md#base-path-and-the-api-host)', () => {
   it('answers https://api.example.test/users/me like https://example.test/api/users/me', async () => {
     const hostApi = createMockApi({ baseUrl: 'https://api.example.test' });
     // Whatever the mock leaves unanswered is caught here rather than sent to the network.

@@ -5,19 +5,8 @@
  * Everything with state (repository, mailer, service, token signer, rate-limit counts) lives in one
  * `MockState`; `reset()` swaps in a fresh one, so nothing of a previous test can leak into the next.
  */
-import {
-  JwtTokens,
-  MemoryMailer,
-  MemoryRateLimitStore,
-  MemoryUserRepository,
-  UserService,
-  createUserkitHandler,
-  type NewUserRecord,
-  type PasswordHasher,
-  type User,
-  type UserkitHandler,
-  type UserkitHandlerOptions,
-} from '@userkit/core';
+import { type NewUserRecord, type User } from '@userkit/core';
+import { JwtTokens, MemoryMailer, MemoryRateLimitStore, MemoryUserRepository, UserService, createUserkitHandler, type PasswordHasher, type UserkitHandler, type UserkitHandlerOptions } from '@userkit/core/server';
 import { http, type HttpHandler } from 'msw';
 
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -63,6 +52,11 @@ export interface MockApiOptions {
    * stack and `cause` are shown. The mock never swallows one silently.
    */
   onUnhandledError?: (error: unknown) => void;
+  /**
+   * How passwords are hashed. Default: a fast salted SHA-256 (the mock never holds real
+   * passwords); `@userkit/mock/browser` passes bcrypt so hashes look like the server's.
+   */
+  hasher?: PasswordHasher;
 }
 
 /** A seeded user: the public user, its password and a valid token. */
@@ -106,7 +100,7 @@ interface MockState {
 }
 
 let counter = 0;
-const hasher = new MockPasswordHasher();
+const fastHasher = new MockPasswordHasher();
 
 function reportToConsole(error: unknown): void {
   // The error object itself, not its message: the console shows its stack and `cause`.
@@ -127,6 +121,7 @@ function reportToConsole(error: unknown): void {
  */
 export function createMockApi(options: MockApiOptions): MockApi {
   const onError = options.onUnhandledError ?? options.handler?.onError ?? reportToConsole;
+  const hasher = options.hasher ?? fastHasher;
   const bases = [...new Set([options.baseUrl, options.emailBaseUrl ?? options.baseUrl])].map((base) => new URL(base));
 
   function freshState(): MockState {

@@ -4,7 +4,7 @@
  * activity and credits).
  */
 import type { ListUsersQueryInput } from '@userkit/client';
-import type { PageQueryInput } from '@userkit/core/contract';
+import type { PageQueryInput } from '@userkit/core';
 
 /**
  * @example

@@ -5,7 +5,7 @@
  * state), never as an error.
  */
 import type { ListUsersQueryInput, RouteOutput, User } from '@userkit/client';
-import type { PageQueryInput } from '@userkit/core/contract';
+import type { PageQueryInput } from '@userkit/core';
 import { keepPreviousData, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { useState } from 'react';
 import { queryDefaults, type QueryOptionsFor } from './query-defaults';

@@ -4,7 +4,7 @@
  * connection of its own (a subscribed node-redis connection runs no other command), so the feed
  * duplicates the client it is given and publishes through the original.
  */
-import { ChangeListeners, parseChangeBatch, type ChangeBatch, type ChangeFeed, type ChangeListener } from '@userkit/core';
+import { ChangeListeners, parseChangeBatch, type ChangeBatch, type ChangeFeed, type ChangeListener } from '@userkit/core/server';
 
 /** What the feed needs of a node-redis client (v5 or v6). */
 export interface RedisPubSubClient {

@@ -4,7 +4,7 @@
  * together (no key can be left without an expiry by a crash between two commands) and parallel
  * requests never read the same count.
  */
-import type { RateLimitCount, RateLimitStore } from '@userkit/core';
+import type { RateLimitCount, RateLimitStore } from '@userkit/core/server';
 
 /**
  * The one command the store sends: `EVAL` as node-redis (v5 and v6) spells it. Any client object

@@ -4,7 +4,7 @@
  */
 import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
-import type { ChangeBatch } from '@userkit/core';
+import type { ChangeBatch } from '@userkit/core/server';
 import { RedisChangeFeed } from '../src/index';
 
 const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';

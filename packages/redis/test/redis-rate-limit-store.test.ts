@@ -6,8 +6,9 @@
  */
 import { createClient } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MemoryRateLimitStore, RateLimiter, UserkitError } from '@userkit/core';
-import { describeRateLimitStore } from '../../core/src/testing/rate-limit-store.case';
+import { UserkitError } from '@userkit/core';
+import { MemoryRateLimitStore, RateLimiter } from '@userkit/core/server';
+import { describeRateLimitStore } from '@userkit/core/testing';
 import { RedisRateLimitStore } from '../src/index';
 
 const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';

@@ -10,8 +10,8 @@
  *   name or email is an index scan that stops after `limit + 1` rows (created_at has one since
  *   migration 2). Not partial (`WHERE deleted_at IS NULL`): a partial index matches every query
  *   that filters live users, and before a table's first ANALYZE the planner picks a full scan of
- *   one over the primary key or the trigram index (measured: 2 ms instead of 0.02 ms per lookup
- *   at 10k rows). Deleted users are few; indexing them costs little.
+ *   one over the primary key or the trigram index, far slower per lookup (docs/benchmarks.md).
+ *   Deleted users are few; indexing them costs little.
  *
  * Additive and idempotent, like migration 2; the trigram part is best effort (skipped with a
  * notice where pg_trgm cannot be installed).
