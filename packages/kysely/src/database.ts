@@ -3,6 +3,7 @@
  */
 import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 import type { CreditTransactionRecord, UserColumn, UserColumnTable, UserRecord } from '@userkit/core';
+import type { SessionRecord } from '@userkit/core/server';
 
 /**
  * The type of one `users` column, derived from the column table of `@userkit/core`: columns a new
@@ -48,18 +49,8 @@ export interface CreditTransactionsTable extends Omit<CreditTransactionRecord, '
   created_at: Generated<Date>;
 }
 
-/** `user_sessions` (migration 4): one row per refresh token; see `SessionRecord` in `@userkit/core`. */
-export interface UserSessionsTable {
-  id: string;
-  user_id: number;
-  family_id: string;
-  /** SHA-256 (hex) of the refresh token. */
-  token_hash: string;
-  created_at: Date;
-  last_used_at: Date;
-  expires_at: Date;
-  user_agent: string | null;
-  ip: string | null;
+/** `user_sessions` (migration 4): one row per refresh token, the `SessionRecord` of `@userkit/core/server`. */
+export interface UserSessionsTable extends Omit<SessionRecord, 'revoked_at' | 'replaced_by'> {
   revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   replaced_by: ColumnType<string | null, string | null | undefined, string | null>;
 }

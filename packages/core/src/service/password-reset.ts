@@ -29,9 +29,7 @@ export class PasswordReset {
    */
   async request(input: ForgotPasswordInput, options: { background?: boolean } = {}): Promise<void> {
     const { email } = parseInput(forgotPasswordSchema, input);
-    const work = this.#issue(email);
-    if (!options.background) return work;
-    this.#ctx.runInBackground(work);
+    return this.#ctx.answerThen(this.#issue(email), options.background);
   }
 
   async #issue(email: string): Promise<void> {

@@ -133,6 +133,16 @@ export class ServiceContext {
     this.#background.add(tracked);
   }
 
+  /**
+   * `work` as a flow's answer: awaited, or with `background` started after the answer instead
+   * (see {@link runInBackground}), so the answer's timing tells nothing of what the work found.
+   */
+  answerThen(work: Promise<void>, background: boolean | undefined): Promise<void> {
+    if (!background) return work;
+    this.runInBackground(work);
+    return Promise.resolve();
+  }
+
   /** Resolves when every piece of work begun by {@link runInBackground} so far has finished. */
   async settled(): Promise<void> {
     while (this.#background.size > 0) await Promise.all([...this.#background]);

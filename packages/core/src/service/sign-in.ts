@@ -120,9 +120,7 @@ export class SignInFlows {
   /** Replaces the verification code of an unverified user and sends it. Silent for unknown emails. */
   async resendVerification(input: ResendVerificationInput, options: { background?: boolean } = {}): Promise<void> {
     const { email } = parseInput(resendVerificationSchema, input);
-    const work = this.#resend(email);
-    if (!options.background) return work;
-    this.#ctx.runInBackground(work);
+    return this.#ctx.answerThen(this.#resend(email), options.background);
   }
 
   async #resend(email: string): Promise<void> {
