@@ -2,6 +2,7 @@
  * Shared pieces of the service suites under `packages/core/src/service/`: a fresh harness per
  * test, and small readers of what a test left behind.
  */
+import { beforeEach } from 'vitest';
 import { createHarness, FakeHasher, type Harness } from './fixtures';
 
 /** The default lifetime of a verification code. */
@@ -11,6 +12,18 @@ export const tenMinutes = 10 * 60_000;
 export function freshHarness(): { h: Harness; hasher: FakeHasher } {
   const hasher = new FakeHasher();
   return { h: createHarness({ hasher }), hasher };
+}
+
+/** The harness of the running test, fresh for each test of a file that calls {@link freshEachTest}. */
+export let h: Harness;
+/** The fake hasher of {@link h}. */
+export let hasher: FakeHasher;
+
+/** Gives every test of the calling file its own service over a fresh memory store ({@link h}). */
+export function freshEachTest(): void {
+  beforeEach(() => {
+    ({ h, hasher } = freshHarness());
+  });
 }
 
 /** The committed activity actions, oldest first (all users, or one). */

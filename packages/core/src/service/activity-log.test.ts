@@ -3,15 +3,12 @@
  * Over the in-memory repository, the memory mailer and a manual clock; a fake hasher
  * (`fake$<password>`) keeps the suite fast, the real bcrypt hasher is used only where bcrypt matters.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
-import { errorOf, type Harness } from '../../test/fixtures';
-import { actions, otherCode, freshHarness } from '../../test/service-suite';
+import { describe, expect, it } from 'vitest';
+import { errorOf } from '../../test/fixtures';
+import { actions, otherCode, freshEachTest, h } from '../../test/service-suite';
 
-let h: Harness;
 
-beforeEach(() => {
-  ({ h } = freshHarness());
-});
+freshEachTest();
 
 describe('activity log', () => {
   it('a user\'s life leaves exactly one entry per successful write (a wrong code counts: it spends an attempt), and failed writes leave none', async () => {

@@ -2,17 +2,14 @@
  * Sessions and password reset at the service level (`sessions.ts`, `password-reset.ts`), over the
  * in-memory repository, a memory mailer and a manual clock.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
-import { errorOf, type Harness } from '../../test/fixtures';
-import { actions, freshHarness } from '../../test/service-suite';
+import { describe, expect, it } from 'vitest';
+import { errorOf } from '../../test/fixtures';
+import { actions, freshEachTest, h } from '../../test/service-suite';
 
-let h: Harness;
 const ttl = 30 * 86_400;
 const meta = { userAgent: 'vitest', ip: '203.0.113.5' };
 
-beforeEach(() => {
-  ({ h } = freshHarness());
-});
+freshEachTest();
 
 describe('sessions', () => {
   it('refresh rotates: the new token works once, the old one is refused', async () => {

@@ -8,16 +8,12 @@ import { bcryptCost } from '../bcrypt-hash';
 import { BcryptPasswordHasher } from '../bcrypt-password-hasher';
 import type { UserkitError } from '../errors';
 import { hashVerificationCode } from '../verification-code';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { codeOf, testCodeSecret, createHarness, deferred, errorOf, expectPublicUser, fakeHash, startTime, type FakeHasher, type Harness } from '../../test/fixtures';
-import { actions, tenMinutes, freshHarness } from '../../test/service-suite';
+import { describe, expect, it, vi } from 'vitest';
+import { codeOf, testCodeSecret, createHarness, deferred, errorOf, expectPublicUser, fakeHash, startTime } from '../../test/fixtures';
+import { actions, tenMinutes, freshEachTest, h, hasher } from '../../test/service-suite';
 
-let h: Harness;
-let hasher: FakeHasher;
 
-beforeEach(() => {
-  ({ h, hasher } = freshHarness());
-});
+freshEachTest();
 
 describe('register', () => {
   const password = 'analytical engine';

@@ -3,16 +3,12 @@
  * Over the in-memory repository, the memory mailer and a manual clock; a fake hasher
  * (`fake$<password>`) keeps the suite fast, the real bcrypt hasher is used only where bcrypt matters.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
-import { codeOf, errorOf, expectPublicUser, fakeHash, startTime, type FakeHasher, type Harness } from '../../test/fixtures';
-import { actions, freshHarness } from '../../test/service-suite';
+import { describe, expect, it } from 'vitest';
+import { codeOf, errorOf, expectPublicUser, fakeHash, startTime } from '../../test/fixtures';
+import { actions, freshEachTest, h, hasher } from '../../test/service-suite';
 
-let h: Harness;
-let hasher: FakeHasher;
 
-beforeEach(() => {
-  ({ h, hasher } = freshHarness());
-});
+freshEachTest();
 
 describe('create', () => {
   const password = 'created password 1';

@@ -4,15 +4,12 @@
  * (`fake$<password>`) keeps the suite fast, the real bcrypt hasher is used only where bcrypt matters.
  */
 import { hashVerificationCode } from '../verification-code';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { codeOf, testCodeSecret, errorOf, expectPublicUser, startTime, type Harness } from '../../test/fixtures';
-import { actions, tenMinutes, freshHarness } from '../../test/service-suite';
+import { describe, expect, it } from 'vitest';
+import { codeOf, testCodeSecret, errorOf, expectPublicUser, startTime } from '../../test/fixtures';
+import { actions, tenMinutes, freshEachTest, h } from '../../test/service-suite';
 
-let h: Harness;
 
-beforeEach(() => {
-  ({ h } = freshHarness());
-});
+freshEachTest();
 
 describe('get', () => {
   it('a customer reads their own user, without secrets', async () => {
