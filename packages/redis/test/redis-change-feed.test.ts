@@ -2,31 +2,13 @@
  * The change feed over Redis pub/sub, against a real Redis (skipped with a message when none answers,
  * as the store's suite is): two feeds on one channel stand for two instances.
  */
-import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
 import type { ChangeBatch } from '@userkit/core/server';
 import { RedisChangeFeed } from '../src/index';
+import { connectRedis, redisSkipReason } from './redis-test-server';
 
-const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const newClient = () => createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: 1_000, reconnectStrategy: false } });
-
-async function connect(): Promise<ReturnType<typeof newClient> | undefined> {
-  const client = newClient();
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return client;
-  } catch {
-    client.destroy();
-    return undefined;
-  }
-}
-
-const probe = await connect();
-const skip = probe ? undefined : `Redis is not answering at ${url}`;
-if (skip) console.warn(`@userkit/redis change feed tests skipped: ${skip}`);
-probe?.destroy();
+const skip = await redisSkipReason('@userkit/redis change feed tests');
+const connect = connectRedis;
 
 describe.skipIf(skip !== undefined)('RedisChangeFeed', () => {
   it('delivers a batch published by one instance to the listeners of both', async () => {

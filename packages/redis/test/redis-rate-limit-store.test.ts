@@ -4,39 +4,18 @@
  * answering the suite is skipped with a message, so `npm test` passes with no servers; CI sets
  * USERKIT_REQUIRE_REDIS=1 so a missing Redis fails there instead.
  */
-import { createClient } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserkitError } from '@userkit/core';
 import { MemoryRateLimitStore, RateLimiter } from '@userkit/core/server';
 import { describeRateLimitStore } from '@userkit/core/testing';
 import { RedisRateLimitStore } from '../src/index';
+import { connectRedis, redisSkipReason, type TestRedisClient } from './redis-test-server';
 
-const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const prefix = `userkit-test:${process.pid}:${Math.random().toString(36).slice(2, 10)}:`;
+type Client = TestRedisClient;
 
-const newClient = () => createClient({ url, socket: { connectTimeout: 1_000, reconnectStrategy: false } });
-type Client = ReturnType<typeof newClient>;
-
-/** A connected client, or undefined when nothing answers within a second (no retries). */
-async function connect(): Promise<Client | undefined> {
-  const client = newClient();
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return client;
-  } catch {
-    client.destroy();
-    return undefined;
-  }
-}
-
-const probe = await connect();
-const skip = probe ? undefined : `Redis is not answering at ${url}`;
-if (skip) {
-  if (process.env['USERKIT_REQUIRE_REDIS'] === '1') throw new Error(`${skip}, and USERKIT_REQUIRE_REDIS=1`);
-  console.warn(`@userkit/redis tests skipped: ${skip}`);
-}
+const skip = await redisSkipReason('@userkit/redis tests');
+const probe = skip ? undefined : await connectRedis();
 
 afterAll(async () => {
   if (!probe) return;
