@@ -9,37 +9,22 @@
  * server, i.e. examples/server/.data/outbox.jsonl); USERKIT_EMAIL_API_URL, the https production
  * URL of the email routes.
  *
- * Email routes (register, verify, forgot and reset password) only ever go to an https URL. Against
- * a local plain-http server, without USERKIT_EMAIL_API_URL, this script names the same server with
- * https and passes the client a `fetch` that sends https://<loopback> requests over http instead.
- * That shim is for this local run only: a real app points `emailBaseUrl` at its https API.
+ * Email routes (register, verify, forgot and reset password) go to an https URL, or to plain http
+ * only on a loopback host (`localhost`, `127.0.0.1`, `[::1]`), which is what lets this script run
+ * against `npm start`; a real app points `emailBaseUrl` at its https API.
  */
 import { readFile } from 'node:fs/promises';
 import { createUserClient, describeError, isApiError, type ClientSession } from '@userkit/client';
 
 const baseUrl = process.env['USERKIT_API_URL'] ?? 'http://localhost:3000/api';
 const outbox = process.env['USERKIT_MAIL_OUTBOX'] ?? new URL('../../server/.data/outbox.jsonl', import.meta.url).pathname;
-const local = new URL(baseUrl);
-const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(local.hostname);
-const emailBaseUrl = process.env['USERKIT_EMAIL_API_URL'] ?? (loopback && local.protocol === 'http:' ? baseUrl.replace(/^http:/, 'https:') : undefined);
-
-/** Local shim: https://<loopback> → http://<loopback> (see the header). */
-const localFetch: typeof fetch = (input, init) => {
-  const request = input instanceof Request ? input : new Request(input, init);
-  const url = new URL(request.url);
-  if (process.env['USERKIT_EMAIL_API_URL'] === undefined && url.protocol === 'https:' && url.host === local.host) {
-    url.protocol = 'http:';
-    return fetch(new Request(url, request));
-  }
-  return fetch(request);
-};
+const emailBaseUrl = process.env['USERKIT_EMAIL_API_URL'];
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const sessions: (ClientSession | null)[] = [];
 const client = createUserClient({
   baseUrl,
   ...(emailBaseUrl ? { emailBaseUrl } : {}),
-  fetch: localFetch,
   retries: 0,
   session: { mode: 'bearer', onSessionChange: (session) => sessions.push(session) },
 });
