@@ -9,8 +9,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import * as core from '@userkit/core';
 import { BcryptPasswordHasher, JwtTokens, UserService, type Mailer, type PasswordHasher, type UserkitHandlerOptions } from '@userkit/core/server';
+import { WorkerPasswordHasher } from '@userkit/core/node';
 import { createUserkitMiddleware } from '@userkit/express';
 import { createUserkitApp } from '@userkit/hono';
 import { createDatabase } from '@userkit/kysely';
@@ -21,18 +21,15 @@ import { benchJwtSecret } from './shared';
 /** Mail is not part of any measured route; a mailer that drops messages keeps memory flat. */
 const nullMailer: Mailer = { send: async () => {} };
 
-type HasherCtor = new (options?: { cost?: number }) => PasswordHasher & { poolSize?: number; close?(): Promise<void> };
 
 /** The hasher the bench asks for, and what it says about it in the results. */
 function chooseHasher(mode: string): { hasher: (PasswordHasher & { close?(): Promise<void> }) | undefined; label: string } {
-  // Looked up by name: the worker pool is new in core and may not be exported everywhere yet.
-  const Worker = (core as unknown as Record<string, unknown>)['WorkerPasswordHasher'] as HasherCtor | undefined;
   if (mode === 'bcryptjs') return { hasher: new BcryptPasswordHasher({ cost: 12 }), label: 'BcryptPasswordHasher (bcryptjs on the main thread), cost 12' };
-  if (mode === 'worker' && Worker) {
-    const hasher = new Worker({ cost: 12 });
-    return { hasher, label: `WorkerPasswordHasher (${hasher.poolSize ?? '?'} worker thread(s)), cost 12` };
+  if (mode === 'worker') {
+    const hasher = new WorkerPasswordHasher({ cost: 12 });
+    return { hasher, label: `WorkerPasswordHasher (${hasher.poolSize} worker thread(s)), cost 12` };
   }
-  return { hasher: undefined, label: `UserService default hasher (BcryptPasswordHasher on the main thread)${mode === 'worker' ? '; WorkerPasswordHasher is not exported by @userkit/core' : ''}` };
+  return { hasher: undefined, label: 'UserService default hasher (BcryptPasswordHasher on the main thread)' };
 }
 
 async function main(): Promise<void> {

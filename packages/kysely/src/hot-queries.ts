@@ -45,7 +45,7 @@ export function hotQueries(db: Kysely<Database>): HotQueries {
   if (!queries) {
     // No `deleted_at IS NULL` in SQL (the callers drop deleted rows): with it, the live-only list
     // indexes qualify too, and before the table's first ANALYZE the planner picks a full scan of
-    // one of them over the primary key (2 ms instead of 0.02 ms per lookup at 10k rows, measured).
+    // one of them over the primary key, far slower per lookup (docs/benchmarks.md).
     const byId = db.selectFrom('users').select(userColumns).where('id', '=', 0).compile();
     const byIds = db.selectFrom('users').select(userColumns).where(sql<SqlBool>`id = any(cast(${[0]} as int[]))`).compile();
     // One parameter each: the id (or the id array) takes the placeholder's place.
