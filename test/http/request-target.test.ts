@@ -6,29 +6,13 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapters, startHarness, storeTargets, type HttpHarness, type HttpResponse } from './harness';
-import { expectProblem } from './support';
+import { collectResponse, expectProblem } from './support';
 
 /** Sends `target` verbatim as the request target (the harness's `request` builds a URL first, which `*` is not). */
 function sendTarget(baseUrl: string, method: string, target: string): Promise<HttpResponse<unknown>> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: hostname, port, method, path: target }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const headers = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-        let json: unknown;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers, text, json });
-      });
-      res.on('error', reject);
-    });
+    const req = httpRequest({ host: hostname, port, method, path: target }, (res) => void collectResponse(res).then(resolve, reject));
     req.on('error', reject);
     req.end();
   });

@@ -5,7 +5,7 @@
 import { type NewUserRecord, type User, type UserRecord } from '@userkit/core';
 import { bcryptHashPattern, type UserRepository } from '@userkit/core/server';
 import bcrypt from 'bcryptjs';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { expect, vi } from 'vitest';
 import { FastTestHasher } from './fast-hasher';
 import type { HttpHarness, HttpResponse, StoreTarget } from './harness';
@@ -159,26 +159,31 @@ export function jwtPayload(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
+/** A node:http response as the harness's {@link HttpResponse}: text, headers, JSON when it parses. */
+export function collectResponse(res: IncomingMessage): Promise<HttpResponse<unknown>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      resolve({ status: res.statusCode ?? 0, headers, text, json });
+    });
+    res.on('error', reject);
+  });
+}
+
 /** POSTs `body` with `Transfer-Encoding: chunked` (no Content-Length), in small pieces. */
 export function postChunked(baseUrl: string, path: string, body: string): Promise<HttpResponse<unknown>> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const headers = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers, text, json: parsed });
-      });
-      res.on('error', reject);
-    });
+    const req = httpRequest(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => void collectResponse(res).then(resolve, reject));
     req.on('error', reject);
     for (let i = 0; i < body.length; i += 512) req.write(body.slice(i, i + 512));
     req.end();
@@ -200,23 +205,7 @@ export function sendChunked(
   if (options.token) headers['authorization'] = `Bearer ${options.token}`;
   const size = options.chunkSize ?? 512;
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${baseUrl}${path}`, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const responseHeaders = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders.set(k, Array.isArray(v) ? v.join(', ') : v);
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: responseHeaders, text, json: parsed });
-      });
-      res.on('error', reject);
-    });
+    const req = httpRequest(`${baseUrl}${path}`, { method, headers }, (res) => void collectResponse(res).then(resolve, reject));
     // The server may answer (413) and close before the whole body is written: that is not a failure here.
     req.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
