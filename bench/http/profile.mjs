@@ -5,8 +5,10 @@
  *
  * Environment: PROFILE_SERVER userkit|raw (default userkit), PROFILE_FRAMEWORK hono|express
  * (default hono; for raw: http|express), PROFILE_DB postgres|pglite (default postgres),
- * PROFILE_SCENARIO get|me (default get: GET /users/{id} as admin), PROFILE_DURATION seconds
- * (default 10), BENCH_CONNECTIONS (default 32), BENCH_USERS (default 100000), DATABASE_URL as for run.mjs.
+ * PROFILE_SCENARIO get|me|list|list-common|list-rare (default get: GET /users/{id} as admin),
+ * PROFILE_DURATION seconds (default 10), BENCH_CONNECTIONS (default 32), BENCH_USERS (default
+ * 100000), DATABASE_URL as for run.mjs. PROFILE_SEEDED_URL profiles against a database an earlier
+ * `seed` run filled (it is neither seeded nor dropped; the seed's JSON answer is read again).
  *
  * The profile covers only the measured window (the V8 profiler is started and stopped over IPC)
  * and is written to bench/http/.profiles/.
@@ -30,7 +32,9 @@ await buildServers();
 let created;
 let dataDir;
 let target;
-if (db === 'postgres') {
+if (env.PROFILE_SEEDED_URL) {
+  target = ['--url', env.PROFILE_SEEDED_URL];
+} else if (db === 'postgres') {
   created = await runSeed(['create-pg', baseUrl]);
   if (!created.ok) throw new Error(`PostgreSQL did not answer: ${created.reason}`);
   target = ['--url', created.url];
@@ -39,7 +43,7 @@ if (db === 'postgres') {
   target = ['--data-dir', dataDir];
 }
 try {
-  const seed = await runSeed(['seed', ...target, '--users', String(process.env.BENCH_USERS ?? 100_000)]);
+  const seed = await runSeed(['seed', ...target, '--users', String(process.env.BENCH_USERS ?? 100_000), ...(env.PROFILE_SEEDED_URL ? ['--describe'] : [])]);
   if (!seed.ok) throw new Error(`seeding failed: ${seed.reason}`);
   const server =
     serverKind === 'raw'
@@ -49,10 +53,13 @@ try {
     const prefix = serverKind === 'raw' ? '' : '/api';
     const token = serverKind === 'raw' ? undefined : await login(server.port, scenario === 'me' ? seed.customer.email : seed.admin.email, seed.password);
     const headers = token ? { authorization: `Bearer ${token}` } : {};
+    const list = { list: '', 'list-common': `&q=${seed.search?.common.q}`, 'list-rare': `&q=${seed.search?.rare.q}` }[scenario];
     const request =
       scenario === 'me'
         ? { method: 'GET', path: `${prefix}/users/me`, headers }
-        : { method: 'GET', path: `${prefix}/users/${seed.customerIds[0]}`, headers, setupRequest: (req) => ({ ...req, path: `${prefix}/users/${pick(seed.customerIds)}` }) };
+        : list !== undefined
+          ? { method: 'GET', path: `${prefix}/users?limit=20${list}`, headers }
+          : { method: 'GET', path: `${prefix}/users/${seed.customerIds[0]}`, headers, setupRequest: (req) => ({ ...req, path: `${prefix}/users/${pick(seed.customerIds)}` }) };
     await load({ port: server.port, connections, duration: 3, request });
     const dir = join(here, '.profiles');
     mkdirSync(dir, { recursive: true });

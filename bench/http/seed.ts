@@ -79,8 +79,10 @@ async function seed(args: Record<string, string | undefined>): Promise<Record<st
   if (!Number.isSafeInteger(generated) || generated < 1000) throw new Error(`--users must be an integer of at least 1000 (got ${args['users']})`);
   const database = await createDatabase(args['url'] ? { url: args['url'] } : { pglite: { dataDir: args['data-dir'] ?? '' } });
   try {
-    await database.migrate();
     const { db } = database;
+    // --describe: the database was seeded before (PROFILE_SEEDED_URL); answer what the seed answered.
+    if (args['describe'] === 'true') return { ...(await describe(db)), seconds: (Date.now() - started) / 1000 };
+    await database.migrate();
     const passwordHash = await new BcryptPasswordHasher({ cost: 12 }).hash(benchPassword);
     // Unique indexes stay: the generator's emails and usernames carry the row number, so they never collide.
     await withIndexesRebuilt(db, async () => {
@@ -93,37 +95,43 @@ async function seed(args: Record<string, string | undefined>): Promise<Record<st
     for (let i = 0; i < loginUsers; i++) {
       named.push({ email: loginEmail(i), password_hash: passwordHash, user_type: 'customer', status: 'active', email_verified: true, name: `Login ${i}` });
     }
-    const inserted = await database.repository.insertMany(named);
+    await database.repository.insertMany(named);
     // Settle the table as a long-running app's would be (statistics current, visibility map set),
     // so autovacuum does not start on it in the middle of a measured window.
     await sql`vacuum analyze users`.execute(db);
-    // The reads and writes go to generated customers (admins among the generated rows are left out,
-    // so the role policy never decides a write).
-    const { rows: ids } = await sql<{ id: number }>`select id from users where user_type = 'customer' and email not like 'bench-%' order by id`.execute(db);
-    const like = (q: string) => `%${q}%`;
-    const { rows: counts } = await sql<{ users: string | number; rare: string | number; common: string | number }>`
-      select count(*) as users,
-        count(*) filter (where search_text like ${like(qRare)}) as rare,
-        count(*) filter (where search_text like ${like(qCommon)}) as common
-      from users where deleted_at is null`.execute(db);
-    const users = Number(counts[0]?.users);
-    return {
-      ok: true,
-      admin: { email: adminEmail, id: inserted[0]?.id },
-      customer: { email: meEmail, id: inserted[1]?.id },
-      loginEmails: Array.from({ length: loginUsers }, (_, i) => loginEmail(i)),
-      password: benchPassword,
-      customerIds: ids.map((r) => Number(r.id)),
-      users,
-      search: {
-        rare: { q: qRare, matches: Number(counts[0]?.rare) },
-        common: { q: qCommon, matches: Number(counts[0]?.common) },
-      },
-      seconds: (Date.now() - started) / 1000,
-    };
+    return { ...(await describe(db)), seconds: (Date.now() - started) / 1000 };
   } finally {
     await database.close();
   }
+}
+
+/** What a seeded database holds: the named users, the read and write targets, the search terms' matches. */
+async function describe(db: Kysely<Database>): Promise<Record<string, unknown>> {
+  const { rows: named } = await sql<{ id: number; email: string }>`select id, email from users where email in (${adminEmail}, ${meEmail})`.execute(db);
+  const idOf = (email: string) => named.find((row) => row.email === email)?.id;
+  // The reads and writes go to generated customers (admins among the generated rows are left out,
+  // so the role policy never decides a write).
+  const { rows: ids } = await sql<{ id: number }>`select id from users where user_type = 'customer' and email not like 'bench-%' order by id`.execute(db);
+  const like = (q: string) => `%${q}%`;
+  const { rows: counts } = await sql<{ users: string | number; rare: string | number; common: string | number }>`
+    select count(*) as users,
+      count(*) filter (where search_text like ${like(qRare)}) as rare,
+      count(*) filter (where search_text like ${like(qCommon)}) as common
+    from users where deleted_at is null`.execute(db);
+  const users = Number(counts[0]?.users);
+  return {
+    ok: true,
+    admin: { email: adminEmail, id: idOf(adminEmail) },
+    customer: { email: meEmail, id: idOf(meEmail) },
+    loginEmails: Array.from({ length: loginUsers }, (_, i) => loginEmail(i)),
+    password: benchPassword,
+    customerIds: ids.map((r) => Number(r.id)),
+    users,
+    search: {
+      rare: { q: qRare, matches: Number(counts[0]?.rare) },
+      common: { q: qCommon, matches: Number(counts[0]?.common) },
+    },
+  };
 }
 
 async function main(): Promise<void> {
