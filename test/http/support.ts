@@ -114,6 +114,9 @@ function faultyRepository(inner: UserRepository, faults: Map<string, unknown>): 
       }
       return async (...args: unknown[]) => {
         check(property);
+        // An update that carries its activity entry writes to the activity log too: it fails with
+        // it (the port makes the pair atomic; the conformance suite checks that nothing is left).
+        if (property === 'update' && (args[2] as { activity?: unknown } | undefined)?.activity !== undefined) check('appendActivity');
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },

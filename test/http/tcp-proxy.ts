@@ -12,7 +12,9 @@
  *
  * For a PostgreSQL upstream it also counts, at each cut, the connections on which a `commit` was
  * sent and not yet answered (`stats.unansweredCommits`): transactions whose outcome the client
- * cannot know. (A byte sniff of the simple-query protocol, which Kysely uses for `commit`.)
+ * cannot know. A write sent outside a transaction (an INSERT or UPDATE that commits by itself)
+ * counts alike until the server says it is ready again. (A byte sniff of the protocol: `commit` in
+ * a query, the transaction status of each ReadyForQuery.)
  *
  * Loopback only: it listens on 127.0.0.1, never on a public interface.
  *
@@ -50,12 +52,18 @@ export interface TcpProxyStats {
 interface Pair {
   client: Socket;
   upstream: Socket;
-  /** A `commit` went upstream and its answer has not come back yet. */
+  /** A `commit` (or a write outside a transaction) went upstream and its answer has not come back yet. */
   commitPending: boolean;
+  /** The transaction status of the last ReadyForQuery: inside a transaction block. */
+  inTransaction: boolean;
 }
 
 const commitQuery = /commit\0/i;
 const commitAnswer = /(COMMIT|ROLLBACK)\0/;
+const writeQuery = /\b(update|insert)\b/i;
+/** ReadyForQuery: 'Z', length 5, then the transaction status ('I' idle, 'T' in a block, 'E' failed block). */
+// eslint-disable-next-line no-control-regex -- the protocol's length bytes are control characters
+const readyForQuery = /Z\0\0\0\x05([ITE])/g;
 
 /** Resets a socket (RST) when the platform can, otherwise just destroys it. */
 function hardClose(socket: Socket): void {
@@ -132,7 +140,7 @@ export class TcpProxy {
     const upstream = createConnection({ host: this.#target.host, port: this.#target.port });
     upstream.setNoDelay(true);
     upstream.on('error', () => {});
-    const pair: Pair = { client, upstream, commitPending: false };
+    const pair: Pair = { client, upstream, commitPending: false, inTransaction: false };
     this.#pairs.add(pair);
     const teardown = () => {
       if (!this.#pairs.delete(pair)) return;
@@ -142,7 +150,8 @@ export class TcpProxy {
     client.on('close', teardown);
     upstream.on('close', teardown);
     client.on('data', (chunk: Buffer) => {
-      if (commitQuery.test(chunk.toString('latin1'))) pair.commitPending = true;
+      const text = chunk.toString('latin1');
+      if (commitQuery.test(text) || (!pair.inTransaction && writeQuery.test(text))) pair.commitPending = true;
       forward(chunk, upstream, client);
     });
     upstream.on('data', (chunk: Buffer) => {
@@ -152,7 +161,13 @@ export class TcpProxy {
         void this.cut().then(trigger.fired);
         return;
       }
-      if (commitAnswer.test(chunk.toString('latin1'))) pair.commitPending = false;
+      const text = chunk.toString('latin1');
+      if (commitAnswer.test(text)) pair.commitPending = false;
+      const status = [...text.matchAll(readyForQuery)].at(-1)?.[1];
+      if (status !== undefined) {
+        pair.inTransaction = status !== 'I';
+        pair.commitPending = false;
+      }
       forward(chunk, client, upstream);
     });
   }

@@ -8,7 +8,7 @@ import { UserkitError } from './errors';
 import type { CreditTransactionRecord, NewCreditTransactionRecord, UserCounts } from './ledger-schema';
 import { defaultListTotalCap, type ListOptions, type ListUsersQuery, type Page, type UserPage } from './list-query-schema';
 import { isActiveSuperAdmin, withColumnDefaults, type NewUserRecord, type UserPatch, type UserRecord } from './user-record';
-import type { ActivityRecord, ActorLookup, ActorLookupResult, FindOptions, NewActivityRecord, UserRepository } from './user-repository';
+import type { ActivityRecord, ActorLookup, ActorLookupResult, FindOptions, NewActivityRecord, UpdateOptions, UserRepository } from './user-repository';
 import { MemorySessionStore } from './memory-session-store';
 import type { SessionRecord, SessionStore } from './session-store';
 
@@ -154,7 +154,7 @@ export class MemoryUserRepository implements UserRepository {
     });
   }
 
-  update(id: number, patch: UserPatch, options: { expectedVersion?: number } = {}): Promise<UserRecord | undefined> {
+  update(id: number, patch: UserPatch, options: UpdateOptions = {}): Promise<UserRecord | undefined> {
     return this.#run((state) => {
       const current = state.users.get(id);
       if (!current || current.deleted_at !== null) return undefined;
@@ -164,6 +164,7 @@ export class MemoryUserRepository implements UserRepository {
       checkConstraints(next);
       assertUnique(state, next);
       state.users.set(id, next);
+      if (options.activity) state.activity.push({ ...clone(options.activity), user_id: id, id: state.nextActivityId++ });
       return clone(next);
     });
   }

@@ -159,11 +159,13 @@ export const operations: Record<RouteName, Operation> = {
   listUsers: op(async (ctx) => ({ body: await ctx.service.list(signedIn(ctx), ctx.query as ListUsersQueryInput) })),
   createUser: op(async (ctx) => ({ body: await ctx.service.create(signedIn(ctx), ctx.body as never) })),
   getUser: op(async (ctx) => ({ body: await ctx.service.get(signedIn(ctx), id(ctx), { loaded: ctx.target }) }), { loadsTarget: true }),
-  updateUser: op(async (ctx) => {
-    const expectedVersion = expectedVersionFromIfMatch(ctx.header('if-match'), id(ctx));
-    const options = expectedVersion === undefined ? {} : { expectedVersion };
-    return { body: await ctx.service.update(signedIn(ctx), id(ctx), ctx.body as never, options) };
-  }),
+  updateUser: op(
+    async (ctx) => {
+      const expectedVersion = expectedVersionFromIfMatch(ctx.header('if-match'), id(ctx));
+      return { body: await ctx.service.update(signedIn(ctx), id(ctx), ctx.body as never, { expectedVersion, loaded: ctx.target }) };
+    },
+    { loadsTarget: true },
+  ),
   deleteUser: op(async (ctx) => {
     await ctx.service.delete(signedIn(ctx), id(ctx));
     return {};

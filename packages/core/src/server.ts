@@ -9,7 +9,7 @@
  */
 export { UserService } from './user-service';
 export type { Actor, AuthenticatedUser, SessionGrant, SessionMeta, UserServiceOptions } from './user-service';
-export type { ActivityRecord, ActorLookup, ActorLookupResult, FindOptions, NewActivityRecord, UserRepository } from './user-repository';
+export type { ActivityRecord, ActorLookup, ActorLookupResult, FindOptions, NewActivityRecord, UpdateOptions, UserRepository } from './user-repository';
 export type { NewSessionRecord, SessionRecord, SessionStore } from './session-store';
 export { MemorySessionStore } from './memory-session-store';
 export type { SessionRowsRunner } from './memory-session-store';

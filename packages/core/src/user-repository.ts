@@ -31,6 +31,14 @@ export interface ActivityRecord {
 
 export type NewActivityRecord = Omit<ActivityRecord, 'id'>;
 
+/** Options of {@link UserRepository.update}. */
+export interface UpdateOptions {
+  /** Update only when the stored `version` equals this. */
+  expectedVersion?: number | undefined;
+  /** An activity entry of the updated user, written with the update or not at all. */
+  activity?: Omit<NewActivityRecord, 'user_id'> | undefined;
+}
+
 /** What {@link UserRepository.findActor} looks up: the caller, its session, and maybe a target. */
 export interface ActorLookup {
   /** The caller's user id. */
@@ -116,11 +124,13 @@ export interface UserRepository {
 
   /**
    * Applies `patch` to a live (not deleted) user and bumps `version` by one.
-   * With `expectedVersion`, only when the stored version equals it.
+   * With `expectedVersion`, only when the stored version equals it. With `activity`, appends that
+   * entry to the user's activity log atomically with the update (in the same statement or
+   * transaction, even when called outside {@link transaction}), and only when the update happened.
    * Returns the updated user, or undefined when no row matched (missing, deleted, or version
-   * mismatch). Throws EMAIL_TAKEN / USERNAME_TAKEN.
+   * mismatch; then nothing is written). Throws EMAIL_TAKEN / USERNAME_TAKEN.
    */
-  update(id: number, patch: UserPatch, options?: { expectedVersion?: number }): Promise<UserRecord | undefined>;
+  update(id: number, patch: UserPatch, options?: UpdateOptions): Promise<UserRecord | undefined>;
 
   /**
    * Ids of the active super admins (admin, super admin, status active, not deleted). With `lock`,

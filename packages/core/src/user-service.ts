@@ -17,7 +17,7 @@ import { SessionFlows, type SessionGrant, type SessionMeta } from './service/ses
 import { SignInFlows, type AuthenticatedUser } from './service/sign-in';
 import type { ForgotPasswordInput, ResetPasswordInput, Session } from './session-schema';
 import type { Actor } from './service/target-access';
-import { UserAdmin } from './service/user-admin';
+import { UserAdmin, type UpdateRequestOptions } from './service/user-admin';
 import { UserReports } from './service/user-reports';
 import { UserTransfer } from './service/user-transfer';
 import { isUserkitError } from './errors';
@@ -242,8 +242,10 @@ export class UserService {
    * Partial update: fields left out stay as they are. With `expectedVersion` (from `If-Match`),
    * PRECONDITION_FAILED unless the stored version matches. Changing the email resets
    * `email_verified` (unless an admin sets it in the same request) and sends a new code.
+   * `options.loaded` is the user `id` as this request already loaded it with {@link findActorWith}:
+   * most updates are then one statement (docs/benchmarks.md).
    */
-  update(actor: Actor, id: number, input: UserUpdateInput, options: { expectedVersion?: number } = {}): Promise<User> {
+  update(actor: Actor, id: number, input: UserUpdateInput, options: UpdateRequestOptions = {}): Promise<User> {
     return this.#admin.update(actor, id, input, options);
   }
 

@@ -4,7 +4,7 @@
  */
 import { expect, vi } from 'vitest';
 import { isUserkitError, secretColumns, userSchema, type ListUsersQuery, type Page, type CreditTransactionRecord, type NewCreditTransactionRecord, type UserCounts, type NewUserRecord, type User, type UserkitError, type UserPage, type UserPatch, type UserRecord } from '@userkit/core';
-import { ManualClock, MemoryMailer, MemoryUserRepository, UserService, type ActivityRecord, type FindOptions, type NewActivityRecord, type PasswordHasher, type UserRepository, type UserServiceOptions } from '@userkit/core/server';
+import { ManualClock, MemoryMailer, MemoryUserRepository, UserService, type ActivityRecord, type FindOptions, type NewActivityRecord, type PasswordHasher, type UpdateOptions, type UserRepository, type UserServiceOptions } from '@userkit/core/server';
 
 /** The clock every harness starts at. */
 export const startTime = new Date('2026-03-01T12:00:00.000Z');
@@ -74,8 +74,11 @@ export class RecordingRepository implements UserRepository {
     return this.inner.insert(user);
   }
 
-  update(id: number, patch: UserPatch, options?: { expectedVersion?: number }): Promise<UserRecord | undefined> {
-    return this.inner.update(id, patch, options);
+  async update(id: number, patch: UserPatch, options?: UpdateOptions): Promise<UserRecord | undefined> {
+    const updated = await this.inner.update(id, patch, options);
+    // The entry an update carries is committed with it (the update is atomic on its own).
+    if (updated && options?.activity) (this.#pending ?? this.#log).push({ ...options.activity, user_id: id, id: 0 });
+    return updated;
   }
 
   activeSuperAdminIds(options?: { lock?: boolean }): Promise<number[]> {

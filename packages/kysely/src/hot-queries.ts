@@ -5,12 +5,17 @@
  * statement as the user lookup (docs/sessions.md).
  */
 import { CompiledQuery, sql, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
-import { userColumnNames, type UserColumn } from '@userkit/core';
+import { userColumnNames, type UserColumn, type UserRecord } from '@userkit/core';
 import type { Database, UsersTable } from './database';
 import { markHotStatement } from './prepared-statements';
 
 /** A `users` row as the repository selects it. */
 export type UserRow = Pick<Selectable<UsersTable>, UserColumn>;
+
+/** A selected row as a {@link UserRecord}. */
+export function toUserRecord(row: UserRow): UserRecord {
+  return { ...row, additional_websites: row.additional_websites ?? [] };
+}
 
 const userColumns = userColumnNames;
 
@@ -22,12 +27,12 @@ export interface HotQueries {
   findByIds(ids: number[]): CompiledQuery<UserRow>;
   /** By id, with whether the caller's session (family) is live at `now`. */
   findActor(id: number, sessionId: string, now: Date): CompiledQuery<UserRow & { session_live: boolean }>;
-  /** By ids, the row of `actorId` with whether its session is live (false on the other rows). */
-  findActorWith(ids: number[], actorId: number, sessionId: string, now: Date): CompiledQuery<UserRow & { session_live: boolean }>;
+  /** The rows of `actorId` and `otherId`, the actor's with whether its session is live (false on the other). */
+  findActorWith(actorId: number, otherId: number, sessionId: string, now: Date): CompiledQuery<UserRow & { session_live: boolean }>;
 }
 
 /** Sentinels compiled into a query's parameters, swapped for the values of each call. */
-const slot = { id: -101, ids: [-102], sessionId: '\u0000sid', now: new Date(-103), actorId: -104 };
+const slot = { id: -101, ids: [-102], sessionId: '\u0000sid', now: new Date(-103), actorId: -104, otherId: -105 };
 type Slot = keyof typeof slot;
 
 /** The parameter order of a compiled query, as slot names (throws on anything else). */
@@ -59,7 +64,9 @@ export function hotQueries(db: Kysely<Database>): HotQueries {
       .selectFrom('users')
       .select(userColumns)
       .select(sql<boolean>`(users.id = ${slot.actorId} and ${live(sql`users.id`)})`.as('session_live'))
-      .where(sql<SqlBool>`id = any(cast(${slot.ids} as int[]))`)
+      // Two scalar parameters, not an array: PostgreSQL then knows the statement finds at most two
+      // rows, settles on its generic plan after a few runs and stops planning it on every request.
+      .where('id', 'in', [slot.actorId, slot.otherId])
       .compile();
     const actorSlots = slotsOf(actor.parameters);
     const actorWithSlots = slotsOf(actorWith.parameters);
@@ -69,8 +76,8 @@ export function hotQueries(db: Kysely<Database>): HotQueries {
       findById: (id) => CompiledQuery.raw(byId.sql, [id]) as CompiledQuery<UserRow>,
       findByIds: (ids) => CompiledQuery.raw(byIds.sql, [ids]) as CompiledQuery<UserRow>,
       findActor: (id, sessionId, now) => CompiledQuery.raw(actor.sql, bind(actorSlots, { id, sessionId, now })) as CompiledQuery<UserRow & { session_live: boolean }>,
-      findActorWith: (ids, actorId, sessionId, now) =>
-        CompiledQuery.raw(actorWith.sql, bind(actorWithSlots, { ids, actorId, sessionId, now })) as CompiledQuery<UserRow & { session_live: boolean }>,
+      findActorWith: (actorId, otherId, sessionId, now) =>
+        CompiledQuery.raw(actorWith.sql, bind(actorWithSlots, { actorId, otherId, sessionId, now })) as CompiledQuery<UserRow & { session_live: boolean }>,
     };
     hotQueryCache.set(db, queries);
   }

@@ -2,17 +2,18 @@
  * The {@link UserRepository} over Kysely, for PostgreSQL (`pg`) and PGlite alike.
  */
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import { UserkitError, isUserkitError, defaultListTotalCap, insertableColumns, patchableColumns, userColumnNames, type CreditTransactionRecord, type ListOptions, type ListUsersQuery, type NewCreditTransactionRecord, type NewUserRecord, type Page, type SortKey, type UserCounts, type UserPage, type UserPatch, type UserRecord } from '@userkit/core';
-import { decodeCursor, encodeCursor, type ActivityRecord, type ActorLookup, type ActorLookupResult, type FindOptions, type NewActivityRecord, type UserRepository } from '@userkit/core/server';
+import { UserkitError, isUserkitError, insertableColumns, patchableColumns, userColumnNames, type CreditTransactionRecord, type ListOptions, type ListUsersQuery, type NewCreditTransactionRecord, type NewUserRecord, type Page, type UserCounts, type UserPage, type UserPatch, type UserRecord } from '@userkit/core';
+import { type ActivityRecord, type ActorLookup, type ActorLookupResult, type FindOptions, type NewActivityRecord, type UpdateOptions, type UserRepository } from '@userkit/core/server';
 import type { Database } from './database';
-import { hotQueries, type UserRow } from './hot-queries';
+import { hotQueries, toUserRecord, type UserRow } from './hot-queries';
+import { KyselyUserList } from './kysely-user-list';
 import { KyselyActivityLog } from './kysely-activity-log';
 import { KyselyCreditLedger } from './kysely-credit-ledger';
 import { KyselySessionStore } from './kysely-session-store';
 import { countUsers } from './kysely-user-stats';
 import { TransactionConflictError, runMapped } from './map-database-error';
 import type { PageRequest } from './log-page';
-import { cursorKey, filters, sortSpecs, type ListFilters } from './user-list-sql';
+import type { ListFilters } from './user-list-sql';
 
 /** Attempts of a transaction that keeps losing deadlocks or serialization conflicts. */
 const maxTransactionAttempts = 3;
@@ -36,10 +37,6 @@ function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]
 
 /** How emails are stored, and how emails and usernames are compared. */
 const lowerTrim = (text: string) => text.trim().toLowerCase();
-
-function toUserRecord(row: UserRow): UserRecord {
-  return { ...row, additional_websites: row.additional_websites ?? [] };
-}
 
 /**
  * Stores users in PostgreSQL or PGlite through Kysely. Database rules decide uniqueness and the
@@ -66,6 +63,8 @@ export class KyselyUserRepository implements UserRepository {
   readonly #activity: KyselyActivityLog;
   /** The credits-ledger port's half of the store. */
   readonly #ledger: KyselyCreditLedger;
+  /** The list and export scans. */
+  readonly #list: KyselyUserList;
 
   /** @param db a Kysely instance (or transaction) over a database migrated by `migrateToLatest`. */
   constructor(db: Kysely<Database>) {
@@ -73,6 +72,7 @@ export class KyselyUserRepository implements UserRepository {
     this.sessions = new KyselySessionStore(db);
     this.#activity = new KyselyActivityLog(db);
     this.#ledger = new KyselyCreditLedger(db);
+    this.#list = new KyselyUserList(db);
   }
 
   #run<T>(work: () => Promise<T>): Promise<T> {
@@ -129,7 +129,7 @@ export class KyselyUserRepository implements UserRepository {
         return { actor: rows.find((r) => r.id === id), sessionLive: true, other: rows.find((r) => r.id === otherId) ?? null };
       }
       const queries = hotQueries(this.#db);
-      const query = otherId === undefined || otherId === id ? queries.findActor(id, sessionId, now) : queries.findActorWith([id, otherId], id, sessionId, now);
+      const query = otherId === undefined || otherId === id ? queries.findActor(id, sessionId, now) : queries.findActorWith(id, otherId, sessionId, now);
       const { rows } = await this.#db.executeQuery(query);
       const liveRow = (wanted: number) => rows.find((row) => row.id === wanted && row.deleted_at === null);
       const actorRow = liveRow(id);
@@ -234,18 +234,47 @@ export class KyselyUserRepository implements UserRepository {
     });
   }
 
-  async update(id: number, patch: UserPatch, options: { expectedVersion?: number } = {}): Promise<UserRecord | undefined> {
+  async update(id: number, patch: UserPatch, options: UpdateOptions = {}): Promise<UserRecord | undefined> {
     const values = pick(patch, patchColumns);
     if (values.email !== undefined) values.email = lowerTrim(values.email);
+    const { expectedVersion, activity } = options;
     return this.#run(async () => {
-      let query = this.#db
-        .updateTable('users')
-        .set({ ...values, version: sql<number>`version + 1` })
-        .where('id', '=', id)
-        .where('deleted_at', 'is', null);
-      if (options.expectedVersion !== undefined) query = query.where('version', '=', options.expectedVersion);
-      const row = await query.returning(userColumns).executeTakeFirst();
-      return row && toUserRecord(row);
+      const update = (db: Kysely<Database>) =>
+        db
+          .updateTable('users')
+          .set({ ...values, version: sql<number>`version + 1` })
+          .where('id', '=', id)
+          .where('deleted_at', 'is', null)
+          .$if(expectedVersion !== undefined, (qb) => qb.where('version', '=', expectedVersion as number))
+          .returning(userColumns);
+      if (activity === undefined) {
+        const row = await update(this.#db).executeTakeFirst();
+        return row && toUserRecord(row);
+      }
+      // The activity entry rides on the UPDATE as a data-modifying CTE: one statement, so one
+      // round trip and atomic without a transaction; no updated row, no entry.
+      const row = await this.#db
+        .with('updated', (db) => update(db as unknown as Kysely<Database>))
+        .with('logged', (db) =>
+          db
+            .insertInto('user_activity')
+            .columns(['user_id', 'actor_id', 'action', 'changes', 'created_at'])
+            .expression((eb) =>
+              eb
+                .selectFrom('updated')
+                .select([
+                  'updated.id',
+                  sql<number | null>`cast(${activity.actor_id} as integer)`.as('actor_id'),
+                  sql<string>`cast(${activity.action} as text)`.as('action'),
+                  sql<string | null>`cast(${activity.changes === null ? null : JSON.stringify(activity.changes)} as jsonb)`.as('changes'),
+                  sql<Date>`cast(${activity.created_at} as timestamptz)`.as('created_at'),
+                ]),
+            ),
+        )
+        .selectFrom('updated')
+        .select(userColumns)
+        .executeTakeFirst();
+      return row && toUserRecord(row as UserRow);
     });
   }
 
@@ -265,89 +294,12 @@ export class KyselyUserRepository implements UserRepository {
     });
   }
 
-  async list(query: ListUsersQuery, options: ListOptions = {}): Promise<UserPage<UserRecord>> {
-    const cap = options.totalCap ?? defaultListTotalCap;
-    if (query.q && Number.isFinite(cap)) {
-      // Search: collect the matching ids (at most cap + 1) through the trigram index first. When
-      // they are few, the page is read from those rows alone; walking a sort index and filtering
-      // row by row would visit the whole table when the planner guesses the term is common but it
-      // is rare. When they are many, that walk finds a page at once.
-      const ids = await this.#run(async () => {
-        const rows = await this.#db.selectFrom('users').select('id').where((eb) => filters(eb, query)).limit(cap + 1).execute();
-        return rows.map((row) => row.id);
-      });
-      if (ids.length <= cap) return { ...(await this.#page(query, query.cursor, query.limit, ids)), total: ids.length, total_capped: false };
-      return { ...(await this.#page(query, query.cursor, query.limit)), total: cap, total_capped: true };
-    }
-    const [page, count] = await Promise.all([
-      this.#page(query, query.cursor, query.limit),
-      this.#run(async () => {
-        const matching = this.#db
-          .selectFrom('users')
-          .select(sql<number>`1`.as('one'))
-          .where((eb) => filters(eb, query))
-          .$if(Number.isFinite(cap), (qb) => qb.limit(cap + 1));
-        const row = await this.#db
-          .selectFrom(matching.as('matching'))
-          .select((eb) => eb.fn.countAll<number | string>().as('total'))
-          .executeTakeFirstOrThrow();
-        return Number(row.total);
-      }),
-    ]);
-    return { ...page, total: Math.min(count, cap), total_capped: count > cap };
+  list(query: ListUsersQuery, options: ListOptions = {}): Promise<UserPage<UserRecord>> {
+    return this.#list.list(query, options);
   }
 
-  async *scanUsers(query: ListFilters, batchSize: number): AsyncIterable<UserRecord[]> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.#page(query, cursor, batchSize);
-      if (page.items.length > 0) yield page.items;
-      cursor = page.next_cursor ?? undefined;
-    } while (cursor !== undefined);
-  }
-
-  /** One keyset page of the list (without the total), optionally among the users `among` only. */
-  async #page(query: ListFilters, cursor: string | undefined, limit: number, among?: readonly number[]): Promise<Page<UserRecord>> {
-    const descending = query.sort.startsWith('-');
-    const direction = descending ? 'desc' : 'asc';
-    const spec = sortSpecs[(descending ? query.sort.slice(1) : query.sort) as SortKey];
-    const after = cursor === undefined ? undefined : decodeCursor(cursor, query.sort);
-    const keyset =
-      after === undefined
-        ? sql<SqlBool>`true`
-        : sql<SqlBool>`(${spec.key}, id) ${sql.raw(descending ? '<' : '>')} (${cursorKey(spec, after.value)}, ${after.id})`;
-    // Among known ids (a search's matches), the rows are fetched by primary key and sorted, never
-    // found by walking a sort index (OFFSET 0 keeps the planner from merging the two). The search
-    // itself is not repeated: those ids matched it a moment ago.
-    const source =
-      among === undefined
-        ? this.#db.selectFrom('users').select(userColumns).where((eb) => filters(eb, query))
-        : this.#db
-            .selectFrom(
-              this.#db
-                .selectFrom('users')
-                .select(userColumns)
-                .where(sql<SqlBool>`id = any(cast(${among} as int[]))`)
-                .where((eb) => filters(eb, { ...query, q: undefined }))
-                .offset(0)
-                .as('users'),
-            )
-            .selectAll();
-    return this.#run(async () => {
-      const rows = await source
-        .select(spec.value.as('sort_value'))
-        .where(keyset)
-        .orderBy(spec.key, direction)
-        .orderBy('id', direction)
-        .limit(limit + 1)
-        .execute();
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        items: page.map(({ sort_value: _, ...row }) => toUserRecord(row)),
-        next_cursor: rows.length > limit && last ? encodeCursor(query.sort, last.sort_value, last.id) : null,
-      };
-    });
+  scanUsers(query: ListFilters, batchSize: number): AsyncIterable<UserRecord[]> {
+    return this.#list.scan(query, batchSize);
   }
 
   appendActivity(entry: NewActivityRecord): Promise<ActivityRecord> {

@@ -22,7 +22,15 @@ import {
 import { parseInput, requireObject } from '../validation';
 import type { ServiceContext } from './service-context';
 import { guardLastSuperAdmin, loadTarget, preconditionFailed, type Actor } from './target-access';
-import { applyUserChange, planUserChange } from './user-change';
+import { applyUserChange, isUnchanged, planUserChange } from './user-change';
+
+/** Options of {@link UserAdmin.update}. */
+export interface UpdateRequestOptions {
+  /** The version the caller read (`If-Match`): PRECONDITION_FAILED when the user has another. */
+  expectedVersion?: number | undefined;
+  /** The target as this request already loaded it with the caller (null: missing). */
+  loaded?: UserRecord | null | undefined;
+}
 
 /** Reads and changes single users on behalf of an actor. */
 export class UserAdmin {
@@ -57,10 +65,49 @@ export class UserAdmin {
     return { ...page, items: page.items.map(toPublicUser) };
   }
 
-  /** Partial update (see {@link UserService.update}). */
-  async update(actor: Actor, id: number, input: UserUpdateInput, options: { expectedVersion?: number } = {}): Promise<User> {
-    const ctx = this.#ctx;
+  /**
+   * Partial update (see {@link UserService.update}). `options.loaded` is the target as this
+   * request already loaded it with the caller: an update that cannot touch the super admin rule
+   * or end sessions is then planned on that row and written in one conditional statement with its
+   * activity entry (the row's version decides; a lost race starts again under a lock).
+   */
+  async update(actor: Actor, id: number, input: UserUpdateInput, options: UpdateRequestOptions = {}): Promise<User> {
     const body = requireObject(input);
+    const loaded = options.loaded && options.loaded.id !== id ? undefined : options.loaded;
+    const touchesRoles = 'status' in body || 'user_type' in body || 'is_super_admin' in body;
+    if (loaded !== undefined && !touchesRoles) {
+      const written = await this.#updateLoaded(actor, id, body, loaded, options.expectedVersion);
+      if (written !== undefined) return written;
+    }
+    return this.#updateLocked(actor, id, body, options.expectedVersion);
+  }
+
+  /** The one-statement update of a target loaded with the caller; undefined when it must be retried under a lock. */
+  async #updateLoaded(actor: Actor, id: number, body: Record<string, unknown>, loaded: UserRecord | null, expectedVersion: number | undefined): Promise<User | undefined> {
+    const ctx = this.#ctx;
+    const now = ctx.clock.now();
+    const requestedType = userTypeSchema.safeParse(body.user_type);
+    const target = await loadTarget(ctx.repository, actor, id, 'update', {
+      loaded,
+      fields: Object.keys(body),
+      resultingType: requestedType.success ? requestedType.data : undefined,
+    });
+    const data = parseInput(updateSchemaFor(relationOf(actor, target)), body);
+    if (expectedVersion !== undefined && expectedVersion !== target.version) throw preconditionFailed();
+    const plan = await planUserChange(target, { data, now, verificationTtlMs: ctx.verificationTtlMs, codes: ctx.codes });
+    // Nothing to write, or a write that ends sessions: the locked path (it reads the row again).
+    if (plan.kind !== 'update' || isUnchanged(plan) || plan.patch.token_version !== undefined) return undefined;
+    const activity = { actor_id: actor.id, action: plan.action, changes: plan.changes, created_at: now };
+    const row = await ctx.repository.update(id, plan.patch, { expectedVersion: target.version, activity });
+    if (!row) {
+      if (expectedVersion !== undefined) throw preconditionFailed();
+      return undefined;
+    }
+    return this.#updated(actor, row, plan.code, Object.keys(plan.changes));
+  }
+
+  async #updateLocked(actor: Actor, id: number, body: Record<string, unknown>, expectedVersion: number | undefined): Promise<User> {
+    const ctx = this.#ctx;
     const now = ctx.clock.now();
     let code: string | undefined;
     let changes: string[] = [];
@@ -74,15 +121,21 @@ export class UserAdmin {
         resultingType: requestedType.success ? requestedType.data : undefined,
       });
       const data = parseInput(updateSchemaFor(relationOf(actor, target)), body);
-      if (options.expectedVersion !== undefined && options.expectedVersion !== target.version) throw preconditionFailed();
+      if (expectedVersion !== undefined && expectedVersion !== target.version) throw preconditionFailed();
       const plan = await planUserChange(target, { data, now, verificationTtlMs: ctx.verificationTtlMs, codes: ctx.codes });
       const updated = await applyUserChange(tx, plan, { actorId: actor.id, expectedVersion: target.version, sessions: ctx.sessionsIn(tx) });
       code = plan.code;
       if (plan.kind === 'update' && updated !== plan.before) changes = Object.keys(plan.changes);
       return updated;
     });
+    return this.#updated(actor, row, code, changes);
+  }
+
+  /** After an update commits: the code mailed (an email change), the event, the answer. */
+  async #updated(actor: Actor, row: UserRecord, code: string | undefined, changes: string[]): Promise<User> {
+    const ctx = this.#ctx;
     if (code !== undefined) await ctx.sendCode(row.email, code);
-    if (changes.length > 0) ctx.emit('user.updated', { user: toPublicUser(row), actorId: actor.id, changes, via: actor.id === id ? 'self' : 'admin' });
+    if (changes.length > 0) ctx.emit('user.updated', { user: toPublicUser(row), actorId: actor.id, changes, via: actor.id === row.id ? 'self' : 'admin' });
     return toPublicUser(row);
   }
 

@@ -127,6 +127,25 @@ export function describeUserRepository(name: string, open: () => Promise<Reposit
         expect(await repo.update(user.id, { name: 'y' }, { expectedVersion: 1 })).toMatchObject({ name: 'y', version: 2 });
       });
 
+      it('writes its activity entry with the update, and none when nothing was updated', async () => {
+        const user = await repo.insert(newUser());
+        const at = new Date('2026-01-02T03:04:05.678Z');
+        const activity = { actor_id: null, action: 'updated', changes: { name: { old: null, new: 'Ada' } }, created_at: at };
+        expect(await repo.update(user.id, { name: 'Ada' }, { expectedVersion: 1, activity })).toMatchObject({ name: 'Ada', version: 2 });
+        expect(await repo.update(user.id, { name: 'Stale' }, { expectedVersion: 1, activity: { ...activity, action: 'stale' } })).toBeUndefined();
+        const log = await repo.listActivity(user.id, { limit: 10 });
+        expect(log.items.map(({ action, actor_id, changes, created_at }) => ({ action, actor_id, changes, created_at }))).toEqual([activity]);
+      });
+
+      it('writes no activity entry when the update breaks a rule', async () => {
+        const taken = await repo.insert(newUser({ email: 'taken@example.com' }));
+        const user = await repo.insert(newUser());
+        const activity = { actor_id: taken.id, action: 'updated', changes: null, created_at: new Date() };
+        await expect(repo.update(user.id, { email: 'TAKEN@example.com' }, { activity })).rejects.toMatchObject({ code: 'EMAIL_TAKEN' });
+        expect((await repo.listActivity(user.id, { limit: 10 })).items).toEqual([]);
+        expect((await repo.findById(user.id))?.version).toBe(1);
+      });
+
       it('returns undefined for missing and deleted users', async () => {
         expect(await repo.update(424_242, { name: 'x' })).toBeUndefined();
         const user = await repo.insert(newUser());
