@@ -28,8 +28,35 @@ export function decodeCursor(cursor: string, sort: string): { value: CursorValue
   } catch {
     // fall through
   }
-  throw new UserkitError('VALIDATION_ERROR', {
+  throw invalidCursor();
+}
+
+function invalidCursor(): UserkitError {
+  return new UserkitError('VALIDATION_ERROR', {
     detail: 'The cursor is invalid or belongs to another sort order',
     errors: [{ path: 'cursor', message: 'Invalid cursor', code: 'invalid_cursor' }],
   });
+}
+
+/** A list cursor of the service: the repository's cursor and the total counted for the first page. */
+export interface ListCursor {
+  cursor: string;
+  total: number;
+  capped: boolean;
+}
+
+/**
+ * Wraps a repository's list cursor with the first page's total, so later pages need not count
+ * again (docs/api.md#admin-collection-routes).
+ */
+export function encodeListCursor(value: ListCursor): string {
+  return encodeCursor('list', value.cursor, value.total * 2 + (value.capped ? 1 : 0) + 1);
+}
+
+/** Unwraps a cursor made by {@link encodeListCursor}, or throws VALIDATION_ERROR. */
+export function decodeListCursor(cursor: string): ListCursor {
+  const { value, id } = decodeCursor(cursor, 'list');
+  if (typeof value !== 'string') throw invalidCursor();
+  const packed = id - 1;
+  return { cursor: value, total: Math.floor(packed / 2), capped: packed % 2 === 1 };
 }

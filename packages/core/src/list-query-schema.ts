@@ -82,4 +82,9 @@ export const defaultListTotalCap = 1000;
 export interface ListOptions {
   /** Count matches up to this many (default {@link defaultListTotalCap}; `Infinity` for an exact count). */
   totalCap?: number;
+  /**
+   * The matches as counted for the first page of this listing (a later page's cursor carries
+   * them): the repository need not count again, and may use it to choose how to read the page.
+   */
+  knownTotal?: { total: number; capped: boolean } | undefined;
 }

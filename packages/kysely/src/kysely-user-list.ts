@@ -21,6 +21,12 @@ export class KyselyUserList {
 
   async list(query: ListUsersQuery, options: ListOptions = {}): Promise<UserPage<UserRecord>> {
     const cap = options.totalCap ?? defaultListTotalCap;
+    const known = options.knownTotal;
+    if (known !== undefined) {
+      // A later page: the first page counted. A search known to match few rows reads them first.
+      const page = await this.#page(query, query.cursor, query.limit, { matchesFirst: query.q !== undefined && query.q !== '' && !known.capped });
+      return { items: page.items, next_cursor: page.next_cursor, total: known.total, total_capped: known.capped };
+    }
     if (query.q && Number.isFinite(cap)) {
       // Search: count the matches (up to cap + 1) through the trigram index first. When they are
       // few, the page is read from the matching rows alone (one bitmap scan, sorted after); walking

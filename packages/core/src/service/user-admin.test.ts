@@ -295,6 +295,27 @@ describe('list', () => {
     expect(all.next_cursor).toEqual(expect.any(String));
   });
 
+  it('counts on the first page only: later pages carry its total, and never count again', async () => {
+    const admin = await h.seedAdmin();
+    for (const name of ['Ada', 'Grace', 'Hedy']) await h.seedCustomer({ name });
+    const first = await h.service.list(admin, { user_type: 'customer', sort: 'name', limit: 2 });
+    expect(first).toMatchObject({ total: 3, total_capped: false });
+    await h.seedCustomer({ name: 'Zoe' });
+    const counted: unknown[] = [];
+    const list = h.repository.list.bind(h.repository);
+    h.repository.list = (query, options) => {
+      counted.push(options?.knownTotal);
+      return list(query, options);
+    };
+    const second = await h.service.list(admin, { user_type: 'customer', sort: 'name', limit: 2, cursor: first.next_cursor ?? '' });
+    expect(second.items.map((u) => u.name)).toEqual(['Hedy', 'Zoe']);
+    expect(second).toMatchObject({ total: 3, total_capped: false });
+    expect(counted).toEqual([{ cursor: expect.any(String), total: 3, capped: false }]);
+    // A cursor of another sort, or a forged one, is refused.
+    expect(await codeOf(h.service.list(admin, { sort: 'email', cursor: first.next_cursor ?? '' }))).toBe('VALIDATION_ERROR');
+    expect(await codeOf(h.service.list(admin, { cursor: 'bm90LWEtY3Vyc29y' }))).toBe('VALIDATION_ERROR');
+  });
+
   it('an unknown query parameter or a bad value → VALIDATION_ERROR', async () => {
     const admin = await h.seedAdmin();
     const error = await errorOf(h.service.list(admin, { role: 'admin' } as never));

@@ -3,6 +3,7 @@
  * setting passwords, and seeding the first super admin. Every write goes through the one change
  * path of `user-change.ts`.
  */
+import { decodeListCursor, encodeListCursor } from '../cursor';
 import { UserkitError } from '../errors';
 import { listUsersQuerySchema, type ListUsersQueryInput, type UserPage } from '../list-query-schema';
 import { assertAllowed, authorize, authorizeCollection, relationOf } from '../role-policy';
@@ -61,8 +62,18 @@ export class UserAdmin {
   async list(actor: Actor, query: ListUsersQueryInput): Promise<UserPage<User>> {
     assertAllowed(authorizeCollection(actor, 'list'));
     const parsed = parseInput(listUsersQuerySchema, query, 'The query has invalid parameters');
-    const page = await this.#ctx.repository.list(parsed, this.#ctx.listOptions);
-    return { ...page, items: page.items.map(toPublicUser) };
+    // The total is counted for the first page; the cursors of later pages carry it.
+    const carried = parsed.cursor === undefined ? undefined : decodeListCursor(parsed.cursor);
+    const page = carried
+      ? await this.#ctx.repository.list({ ...parsed, cursor: carried.cursor }, { ...this.#ctx.listOptions, knownTotal: carried })
+      : await this.#ctx.repository.list(parsed, this.#ctx.listOptions);
+    const total = carried ?? { total: page.total, capped: page.total_capped };
+    return {
+      items: page.items.map(toPublicUser),
+      next_cursor: page.next_cursor === null ? null : encodeListCursor({ cursor: page.next_cursor, ...total }),
+      total: total.total,
+      total_capped: total.capped,
+    };
   }
 
   /**
