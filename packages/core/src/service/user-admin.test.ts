@@ -297,9 +297,9 @@ describe('list', () => {
 
   it('counts on the first page only: later pages carry its total, and never count again', async () => {
     const admin = await h.seedAdmin();
-    for (const name of ['Ada', 'Grace', 'Hedy']) await h.seedCustomer({ name });
+    for (const name of ['Ada', 'Grace', 'Hedy', 'Ida', 'Joan']) await h.seedCustomer({ name });
     const first = await h.service.list(admin, { user_type: 'customer', sort: 'name', limit: 2 });
-    expect(first).toMatchObject({ total: 3, total_capped: false });
+    expect(first).toMatchObject({ total: 5, total_capped: false });
     await h.seedCustomer({ name: 'Zoe' });
     const counted: unknown[] = [];
     const list = h.repository.list.bind(h.repository);
@@ -308,9 +308,12 @@ describe('list', () => {
       return list(query, options);
     };
     const second = await h.service.list(admin, { user_type: 'customer', sort: 'name', limit: 2, cursor: first.next_cursor ?? '' });
-    expect(second.items.map((u) => u.name)).toEqual(['Hedy', 'Zoe']);
-    expect(second).toMatchObject({ total: 3, total_capped: false });
-    expect(counted).toEqual([{ cursor: expect.any(String), total: 3, capped: false }]);
+    expect(second.items.map((u) => u.name)).toEqual(['Hedy', 'Ida']);
+    expect(second).toMatchObject({ total: 5, total_capped: false });
+    const third = await h.service.list(admin, { user_type: 'customer', sort: 'name', limit: 2, cursor: second.next_cursor ?? '' });
+    expect(third.items.map((u) => u.name)).toEqual(['Joan', 'Zoe']);
+    expect(third).toMatchObject({ total: 5, total_capped: false, next_cursor: null });
+    expect(counted).toEqual([{ cursor: expect.any(String), total: 5, capped: false }, { cursor: expect.any(String), total: 5, capped: false }]);
     // A cursor of another sort, or a forged one, is refused.
     expect(await codeOf(h.service.list(admin, { sort: 'email', cursor: first.next_cursor ?? '' }))).toBe('VALIDATION_ERROR');
     expect(await codeOf(h.service.list(admin, { cursor: 'bm90LWEtY3Vyc29y' }))).toBe('VALIDATION_ERROR');

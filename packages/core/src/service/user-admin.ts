@@ -67,12 +67,12 @@ export class UserAdmin {
     const page = carried
       ? await this.#ctx.repository.list({ ...parsed, cursor: carried.cursor }, { ...this.#ctx.listOptions, knownTotal: carried })
       : await this.#ctx.repository.list(parsed, this.#ctx.listOptions);
-    const total = carried ?? { total: page.total, capped: page.total_capped };
+    const { total, capped } = carried ?? { total: page.total, capped: page.total_capped };
     return {
       items: page.items.map(toPublicUser),
-      next_cursor: page.next_cursor === null ? null : encodeListCursor({ cursor: page.next_cursor, ...total }),
-      total: total.total,
-      total_capped: total.capped,
+      next_cursor: page.next_cursor === null ? null : encodeListCursor({ cursor: page.next_cursor, total, capped }),
+      total,
+      total_capped: capped,
     };
   }
 
