@@ -211,17 +211,13 @@ export const contract = {
     success: { status: 200, schema: importResultSchema },
     errors: ['VALIDATION_ERROR', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', ...signedInErrors, 'EMAIL_TAKEN', 'USERNAME_TAKEN'],
   }),
-  getUser: onUser({
-    method: 'GET',
-    path: '/users/:id',
+  getUser: onUser('GET', '/users/:id', {
     access: 'signed-in',
     tag: 'users',
     summary: 'Read a user',
     success: { status: 200, schema: userSchema, etag: true },
   }),
-  updateUser: onUser({
-    method: 'PUT',
-    path: '/users/:id',
+  updateUser: onUser('PUT', '/users/:id', {
     access: 'signed-in',
     tag: 'users',
     summary: 'Update a user (partial)',
@@ -232,18 +228,14 @@ export const contract = {
     success: { status: 200, schema: userSchema, etag: true },
     errors: ['FIELD_NOT_ALLOWED', 'EMAIL_TAKEN', 'USERNAME_TAKEN', 'LAST_SUPER_ADMIN', 'PRECONDITION_FAILED'],
   }),
-  deleteUser: onUser({
-    method: 'DELETE',
-    path: '/users/:id',
+  deleteUser: onUser('DELETE', '/users/:id', {
     access: 'admin',
     tag: 'users',
     summary: 'Delete a user (soft)',
     success: { status: 204 },
     errors: ['CANNOT_DELETE_SELF', 'LAST_SUPER_ADMIN'],
   }),
-  changePassword: onUser({
-    method: 'POST',
-    path: '/users/:id/password',
+  changePassword: onUser('POST', '/users/:id/password', {
     access: 'signed-in',
     tag: 'users',
     summary: 'Change or set a password',
@@ -252,9 +244,7 @@ export const contract = {
     success: { status: 204 },
     errors: ['WEAK_PASSWORD', 'INVALID_CURRENT_PASSWORD'],
   }),
-  adjustCredits: onUser({
-    method: 'POST',
-    path: '/users/:id/credits',
+  adjustCredits: onUser('POST', '/users/:id/credits', {
     access: 'admin',
     tag: 'credits',
     summary: 'Adjust credits',

@@ -6,7 +6,7 @@
  * route on one user takes its id and can miss it). Browser-safe: schemas and data only.
  */
 import type * as z from 'zod';
-import type { RateLimitBucket, RouteSpec } from './contract';
+import type { HttpMethod, RateLimitBucket, RouteSpec } from './contract';
 import type { ErrorCode } from './errors';
 import { pageQuerySchema } from './ledger-schema';
 import { acceptedSchema, idParamsSchema } from './session-schema';
@@ -79,8 +79,8 @@ export function codeRequest<const P extends `/auth/${string}`, const B extends z
   return emailCodeRoute(path, 'send-code', { ...text, body, success: { status: 202, schema: acceptedSchema } });
 }
 
-/** A route on one user: its `/users/:id…` path and what it declares besides its id. */
-type OnUserSpec = Omit<RouteSpec, 'path' | 'params' | 'errors'> & { path: `/users/:id${string}`; errors?: readonly ErrorCode[] };
+/** A route on one user: what it declares besides its method, its `/users/:id…` path and its id. */
+type OnUserSpec = Omit<RouteSpec, 'method' | 'path' | 'params' | 'errors'> & { errors?: readonly ErrorCode[] };
 
 /** The errors of a route on one user: those of its body (or of a malformed id), of its caller, of a missing user, then its own. */
 type OnUserErrors<R extends OnUserSpec> = readonly [
@@ -97,13 +97,17 @@ type OnUserErrors<R extends OnUserSpec> = readonly [
  *
  * @example
  * ```ts
- * onUser({ method: 'DELETE', path: '/users/:id', access: 'admin', tag: 'users', summary: '…', success: { status: 204 }, errors: ['CANNOT_DELETE_SELF'] });
+ * onUser('DELETE', '/users/:id', { access: 'admin', tag: 'users', summary: '…', success: { status: 204 }, errors: ['CANNOT_DELETE_SELF'] });
  * // errors: ['VALIDATION_ERROR', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CANNOT_DELETE_SELF']
  * ```
  */
-export function onUser<const R extends OnUserSpec>(spec: R): Omit<R, 'errors'> & { params: typeof idParamsSchema; errors: OnUserErrors<R> } {
+export function onUser<const M extends HttpMethod, const P extends `/users/:id${string}`, const R extends OnUserSpec>(
+  method: M,
+  path: P,
+  spec: R,
+): { method: M; path: P; params: typeof idParamsSchema } & Omit<R, 'errors'> & { errors: OnUserErrors<R> } {
   const validation = spec.body === undefined ? (['VALIDATION_ERROR'] as const) : bodyErrors;
-  return { ...spec, params: idParamsSchema, errors: [...validation, ...signedInErrors, 'NOT_FOUND', ...(spec.errors ?? [])] as unknown as OnUserErrors<R> };
+  return { method, path, params: idParamsSchema, ...spec, errors: [...validation, ...signedInErrors, 'NOT_FOUND', ...(spec.errors ?? [])] as unknown as OnUserErrors<R> };
 }
 
 /**
@@ -116,5 +120,5 @@ export function userLog<const P extends `/users/:id/${string}`, const G extends 
   page: S,
   text: T,
 ) {
-  return onUser({ method: 'GET', path, access: 'signed-in', tag, ...text, query: pageQuerySchema, success: { status: 200, schema: page } });
+  return onUser('GET', path, { access: 'signed-in', tag, ...text, query: pageQuerySchema, success: { status: 200, schema: page } });
 }

@@ -63,18 +63,14 @@ export const sessionRoutes = {
     success: { status: 204 },
     errors: ['VALIDATION_ERROR', 'UNAUTHENTICATED', 'NOT_FOUND'],
   }),
-  listUserSessions: onUser({
-    method: 'GET',
-    path: '/users/:id/sessions',
+  listUserSessions: onUser('GET', '/users/:id/sessions', {
     access: 'admin',
     tag: 'users',
     summary: 'A user’s sessions',
     description: sessionAdmins,
     success: { status: 200, schema: sessionListSchema },
   }),
-  deleteUserSessions: onUser({
-    method: 'DELETE',
-    path: '/users/:id/sessions',
+  deleteUserSessions: onUser('DELETE', '/users/:id/sessions', {
     access: 'admin',
     tag: 'users',
     summary: 'End every session of a user',
