@@ -9,9 +9,9 @@ import { type NewUserRecord, type User } from '@userkit/core';
 import { JwtTokens, ManualClock, MemoryMailer, MemoryUserRepository, UserService, type UserkitHandlerOptions, type UserRepository } from '@userkit/core/server';
 import { createUserkitMiddleware } from '@userkit/express';
 import { createUserkitApp } from '@userkit/hono';
+import { databaseTargets, testStoreEnabled } from '@userkit/kysely/testing';
 import express from 'express';
 import { afterEach, beforeEach, describe } from 'vitest';
-import { databaseTargets, testStoreEnabled } from '../../packages/kysely/test/support';
 import { rememberCodes, rememberPasswords, scanForSecrets } from '../secret-scan';
 import { FastTestHasher } from './fast-hasher';
 
