@@ -22,7 +22,7 @@ beforeAll(() => {
   }
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'userkit-pack-check', private: true, version: '1.0.0' }));
   const tarballs = readdirSync(project).filter((f) => f.endsWith('.tgz')).map((f) => `./${f}`);
-  // vitest: the optional peer of @userkit/core/testing, as a store's own test setup would have it.
+  // vitest: the optional peer of the testing kits (@userkit/core/testing, @userkit/kysely/testing), as a store's own test setup would have it.
   const { devDependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs, `vitest@${devDependencies.vitest}`], project);
 }, 300_000);
@@ -37,7 +37,7 @@ const entries = packages.flatMap(({ manifest }) => {
 });
 
 it('finds the subpath entries too', () => {
-  expect(entries).toEqual(expect.arrayContaining(['@userkit/core', '@userkit/core/server', '@userkit/core/node', '@userkit/core/testing', '@userkit/mock/browser']));
+  expect(entries).toEqual(expect.arrayContaining(['@userkit/core', '@userkit/core/server', '@userkit/core/node', '@userkit/core/testing', '@userkit/kysely/testing', '@userkit/mock/browser']));
 });
 
 describe.each(entries)('%s from its tarball', (name) => {
@@ -49,9 +49,9 @@ describe.each(entries)('%s from its tarball', (name) => {
   it('imports as ESM and requires as CJS with the same named exports', () => {
     const esm = esmKeys().filter((k) => k !== 'default');
     expect(esm.length).toBeGreaterThan(0);
-    // The testing kit runs under vitest, and vitest itself refuses require(): its CJS build
-    // resolves, and the error is vitest's own.
-    if (name === '@userkit/core/testing') expect(cjsKeys).toThrow(/Vitest cannot be imported in a CommonJS module/);
+    // The testing kits run under vitest, and vitest itself refuses require(): their CJS builds
+    // resolve, and the error is vitest's own.
+    if (name.endsWith('/testing')) expect(cjsKeys).toThrow(/Vitest cannot be imported in a CommonJS module/);
     else expect(cjsKeys()).toEqual(esm);
   });
 

@@ -9,8 +9,9 @@ import { type NewUserRecord, type User } from '@userkit/core';
 import { JwtTokens, ManualClock, MemoryMailer, MemoryUserRepository, UserService, type UserkitHandlerOptions, type UserRepository } from '@userkit/core/server';
 import { createUserkitMiddleware } from '@userkit/express';
 import { createUserkitApp } from '@userkit/hono';
+import { databaseTargets, testStoreEnabled } from '@userkit/kysely/testing';
 import express from 'express';
-import { databaseTargets, testStoreEnabled } from '../../packages/kysely/test/support';
+import { afterEach, beforeEach, describe } from 'vitest';
 import { rememberCodes, rememberPasswords, scanForSecrets } from '../secret-scan';
 import { FastTestHasher } from './fast-hasher';
 
@@ -31,6 +32,68 @@ export function storeTargets(): StoreTarget[] {
 export const adapters: AdapterName[] = ['hono', 'express'];
 
 export const secret = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+/** What {@link describeEachTarget} hands the tests of one adapter over one store. */
+export interface TargetContext {
+  adapter: AdapterName;
+  store: StoreTarget;
+  /**
+   * The harness of the running test, as started by {@link start} or {@link startEach}, and closed
+   * after the test. Use it only inside tests and hooks: reading it before a start throws.
+   */
+  h: HttpHarness;
+  /**
+   * Starts the running test's harness, with handler options and (say, a wrapped one) a store; a
+   * harness the test started before is closed first.
+   */
+  start(extra?: Partial<UserkitHandlerOptions>, store?: StoreTarget): Promise<HttpHarness>;
+  /** Starts a plain harness before each test. */
+  startEach(): void;
+}
+
+/**
+ * Declares the suite `<name> on <adapter>` › `over <store>` for every adapter and store target
+ * (`stores` narrows them; called once per adapter, as each adapter gets its own databases), with
+ * one harness per test, closed after it.
+ *
+ * @example
+ * ```ts
+ * describeEachTarget('routes', ({ h, startEach }) => {
+ *   startEach();
+ *   it('answers', async () => expect((await h.request('GET', '/api/health')).status).toBe(200));
+ * });
+ * ```
+ */
+export function describeEachTarget(name: string, body: (target: TargetContext) => void, options: { stores?: () => StoreTarget[] } = {}): void {
+  describe.each(adapters)(`${name} on %s`, (adapter) => {
+    describe.each((options.stores ?? storeTargets)())('over $name', (store) => {
+      let current: HttpHarness | undefined;
+      const stop = async () => {
+        await current?.close();
+        current = undefined;
+      };
+      const start = async (extra: Partial<UserkitHandlerOptions> = {}, target: StoreTarget = store) => {
+        await stop();
+        return (current = await startHarness(adapter, target, extra));
+      };
+      afterEach(stop);
+      body({ adapter, store, h: runningHarness(() => current), start, startEach: () => beforeEach(async () => void (await start())) });
+    });
+  });
+}
+
+/** A stand-in for the harness `get` returns when it is read (each test starts its own). */
+function runningHarness(get: () => HttpHarness | undefined): HttpHarness {
+  return new Proxy({} as HttpHarness, {
+    get(_target, key) {
+      const harness = get();
+      if (harness) return harness[key as keyof HttpHarness];
+      // Not a thenable: `await` and vitest may probe for `then` before a test starts a harness.
+      if (key === 'then') return undefined;
+      throw new Error(`no harness running (reading ${String(key)}): call start() in the test, or startEach()`);
+    },
+  });
+}
 
 export interface HttpResponse<T = unknown> {
   status: number;

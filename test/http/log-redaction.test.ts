@@ -7,9 +7,9 @@
  */
 import type { RequestLogger } from '@userkit/core/server';
 import bcrypt from 'bcryptjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { scanForSecrets } from '../secret-scan';
-import { adapters, startHarness, storeTargets, type HttpHarness } from './harness';
+import { describeEachTarget, storeTargets } from './harness';
 import { seedAs, toNdjson } from './support';
 
 interface Line {
@@ -23,58 +23,51 @@ function capturingLogger(lines: Line[]): RequestLogger {
   return { info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-describe.each(adapters)('request log on %s', (adapter) => {
-  // The log does not depend on the store: the first one suffices.
-  describe.each(storeTargets().slice(0, 1))('over $name', (store) => {
-    let h: HttpHarness;
-    afterEach(async () => {
-      await h.close();
+// The log does not depend on the store: the first one suffices.
+describeEachTarget('request log', ({ h, start }) => {
+  it('logs every request of a representative run without a password, code, hash, token or query', async () => {
+    const lines: Line[] = [];
+    await start({ logger: capturingLogger(lines) });
+    const admin = await seedAs(h, 'super', { password: 'Root-plaintext-passphrase-0' });
+    const password = 'Ada-plaintext-passphrase-1';
+    const newPassword = 'Ada-new-plaintext-passphrase-2';
+    const imported = bcrypt.hashSync('Imported-plaintext-passphrase-3', 10);
+
+    await h.request('POST', '/api/auth/register', { body: { email: 'ada@example.com', password, name: 'Ada' } });
+    await h.request('POST', '/api/auth/verify-email', { body: { email: 'ada@example.com', code: '000000' } });
+    const code = h.mailer.lastCodeFor('ada@example.com');
+    await h.request('POST', '/api/auth/verify-email', { body: { email: 'ada@example.com', code } });
+    const login = await h.request<{ access_token: string; user: { id: number } }>('POST', '/api/auth/login', { body: { email: 'ada@example.com', password } });
+    await h.request('POST', '/api/auth/login', { body: { email: 'ada@example.com', password: 'Wrong-plaintext-passphrase-9' } });
+    const token = login.json.access_token;
+    const id = login.json.user.id;
+    await h.request('GET', '/api/users/me', { token: `${token}x` });
+    await h.request('POST', `/api/users/${id}/password`, { token, body: { current_password: password, new_password: newPassword } });
+    await h.request('GET', '/api/users?search=ada&limit=5', { token: admin.token });
+    await h.request('GET', '/api/users', { token }); // revoked by the password change
+    const bea = await seedAs(h, 'customer');
+    await h.request('GET', '/api/users', { token: bea.token });
+    const importRes = await h.request('POST', '/api/users/import', {
+      token: admin.token,
+      rawBody: toNdjson([{ email: 'imported@example.com', password_hash: imported }]),
+      headers: { 'content-type': 'application/x-ndjson' },
     });
+    expect(importRes.status, importRes.text).toBeLessThan(300);
+    await h.request('GET', '/api/users/export?format=ndjson', { token: admin.token });
 
-    it('logs every request of a representative run without a password, code, hash, token or query', async () => {
-      const lines: Line[] = [];
-      h = await startHarness(adapter, store, { logger: capturingLogger(lines) });
-      const admin = await seedAs(h, 'super', { password: 'Root-plaintext-passphrase-0' });
-      const password = 'Ada-plaintext-passphrase-1';
-      const newPassword = 'Ada-new-plaintext-passphrase-2';
-      const imported = bcrypt.hashSync('Imported-plaintext-passphrase-3', 10);
+    // One line per request, with the request id and the route pattern.
+    const requests = lines.filter((line) => 'status' in line.object);
+    expect(requests).toHaveLength(12);
+    expect(requests.map((line) => line.object['route'])).toContain('/users/{id}/password');
+    for (const line of requests) expect(line.object['reqId']).toEqual(expect.any(String));
+    expect(lines.filter((line) => line.level === 'warn').map((line) => line.object['event'])).toEqual(
+      expect.arrayContaining(['code_rejected', 'sign_in_failed', 'token_rejected', 'permission_denied', 'users_imported', 'users_exported']),
+    );
 
-      await h.request('POST', '/api/auth/register', { body: { email: 'ada@example.com', password, name: 'Ada' } });
-      await h.request('POST', '/api/auth/verify-email', { body: { email: 'ada@example.com', code: '000000' } });
-      const code = h.mailer.lastCodeFor('ada@example.com');
-      await h.request('POST', '/api/auth/verify-email', { body: { email: 'ada@example.com', code } });
-      const login = await h.request<{ access_token: string; user: { id: number } }>('POST', '/api/auth/login', { body: { email: 'ada@example.com', password } });
-      await h.request('POST', '/api/auth/login', { body: { email: 'ada@example.com', password: 'Wrong-plaintext-passphrase-9' } });
-      const token = login.json.access_token;
-      const id = login.json.user.id;
-      await h.request('GET', '/api/users/me', { token: `${token}x` });
-      await h.request('POST', `/api/users/${id}/password`, { token, body: { current_password: password, new_password: newPassword } });
-      await h.request('GET', '/api/users?search=ada&limit=5', { token: admin.token });
-      await h.request('GET', '/api/users', { token }); // revoked by the password change
-      const bea = await seedAs(h, 'customer');
-      await h.request('GET', '/api/users', { token: bea.token });
-      const importRes = await h.request('POST', '/api/users/import', {
-        token: admin.token,
-        rawBody: toNdjson([{ email: 'imported@example.com', password_hash: imported }]),
-        headers: { 'content-type': 'application/x-ndjson' },
-      });
-      expect(importRes.status, importRes.text).toBeLessThan(300);
-      await h.request('GET', '/api/users/export?format=ndjson', { token: admin.token });
-
-      // One line per request, with the request id and the route pattern.
-      const requests = lines.filter((line) => 'status' in line.object);
-      expect(requests).toHaveLength(12);
-      expect(requests.map((line) => line.object['route'])).toContain('/users/{id}/password');
-      for (const line of requests) expect(line.object['reqId']).toEqual(expect.any(String));
-      expect(lines.filter((line) => line.level === 'warn').map((line) => line.object['event'])).toEqual(
-        expect.arrayContaining(['code_rejected', 'sign_in_failed', 'token_rejected', 'permission_denied', 'users_imported', 'users_exported']),
-      );
-
-      const text = JSON.stringify(lines);
-      scanForSecrets(text, 'the request log'); // passwords the API accepted, mailed codes, hashes
-      for (const secret of [password, newPassword, 'Wrong-plaintext-passphrase-9', imported, token, admin.token, bea.token, code, 'search=ada', 'format=ndjson']) {
-        expect(text).not.toContain(secret);
-      }
-    });
+    const text = JSON.stringify(lines);
+    scanForSecrets(text, 'the request log'); // passwords the API accepted, mailed codes, hashes
+    for (const secret of [password, newPassword, 'Wrong-plaintext-passphrase-9', imported, token, admin.token, bea.token, code, 'search=ada', 'format=ndjson']) {
+      expect(text).not.toContain(secret);
+    }
   });
-});
+}, { stores: () => storeTargets().slice(0, 1) });

@@ -25,9 +25,9 @@ import { connect, createServer as createNetServer, type Server as NetServer, typ
 import { isUserkitError } from '@userkit/core';
 import { type UserkitHandlerOptions, type UserRepository } from '@userkit/core/server';
 import { createDatabase, type UserkitDatabase } from '@userkit/kysely';
+import { scratchDatabases, testStoreEnabled } from '@userkit/kysely/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onServer, testStoreEnabled } from '../../packages/kysely/test/support';
 import { adapters, startHarness, type AdapterName, type HttpHarness } from './harness';
 import type { SeededUser } from './support';
 import { TcpProxy } from './tcp-proxy';
@@ -255,10 +255,9 @@ function watchUnhandledClientErrors(): { seen: string[]; stop(): void } {
 }
 
 describe.skipIf(!postgresEnabled)('database outage through a TCP proxy (PostgreSQL)', () => {
-  const adminUrl = databaseUrl ?? '';
-  const name = `userkit_outage_${randomBytes(6).toString('hex')}`;
+  const scratch = scratchDatabases(databaseUrl ?? '', 'userkit_outage');
+  let name = '';
   const applicationName = `userkit-outage-${randomBytes(4).toString('hex')}`;
-  let created = false;
   let proxy: TcpProxy | undefined;
   let direct: pg.Pool | undefined;
   const harnesses = new Map<AdapterName, HttpHarness>();
@@ -283,10 +282,9 @@ describe.skipIf(!postgresEnabled)('database outage through a TCP proxy (PostgreS
 
   beforeAll(async () => {
     clientErrors = watchUnhandledClientErrors();
-    await onServer(adminUrl, `CREATE DATABASE ${name}`);
-    created = true;
-    const realUrl = new URL(adminUrl);
-    realUrl.pathname = `/${name}`;
+    const database = await scratch.create();
+    name = database.name;
+    const realUrl = new URL(database.url);
 
     // Migrated directly, not through the proxy.
     const migrating = await createDatabase({ url: realUrl.toString() });
@@ -334,7 +332,6 @@ describe.skipIf(!postgresEnabled)('database outage through a TCP proxy (PostgreS
     await Promise.allSettled([...harnesses.values()].map((harness) => harness.close()));
     await proxy?.close();
     await direct?.end();
-    if (created) await onServer(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     clientErrors.stop();
   });
 

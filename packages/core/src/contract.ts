@@ -10,11 +10,11 @@ import {
   creditAdjustmentResultSchema,
   creditAdjustmentSchema,
   creditPageSchema,
-  pageQuerySchema,
   userStatsSchema,
 } from './ledger-schema';
 import { listUsersQuerySchema } from './list-query-schema';
 import { acceptedSchema, idParamsSchema, loginResponseSchema } from './session-schema';
+import { bodyErrors, codeRequest, emailCodeRoute, onUser, rateLimitedRoute, route, signedInErrors, userLog } from './route-parts';
 import { sessionRoutes } from './session-routes';
 import { exportQuerySchema } from './user-export';
 import { importContentTypes, importQuerySchema, importResultSchema } from './import-schema';
@@ -79,8 +79,6 @@ export interface RouteSpec {
   errors: readonly ErrorCode[];
 }
 
-const route = <const R extends RouteSpec>(spec: R): R => spec;
-
 export { acceptedSchema, idParamsSchema, loginResponseSchema };
 export const userEnvelopeSchema = z.object({ user: userSchema });
 export const userPageSchema = z.object({
@@ -101,9 +99,6 @@ export const liveChangeSchema = z.object({
 export const passwordChangeSchema = z.union([selfPasswordChangeSchema, adminPasswordSetSchema]);
 export const healthSchema = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()).optional() });
 
-const auth = ['VALIDATION_ERROR', 'INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'] as const;
-const signedIn = ['UNAUTHENTICATED', 'FORBIDDEN'] as const;
-
 /**
  * Every route of the API.
  *
@@ -114,56 +109,30 @@ const signedIn = ['UNAUTHENTICATED', 'FORBIDDEN'] as const;
  * ```
  */
 export const contract = {
-  register: route({
-    method: 'POST',
-    path: '/auth/register',
-    channel: 'email',
-    access: 'public',
-    tag: 'auth',
+  register: emailCodeRoute('/auth/register', 'send-code', {
     summary: 'Register a customer',
     description: 'Creates a customer with status `pending` and emails a 6-digit verification code.',
     body: registerSchema,
-    rateLimit: 'send-code',
     success: { status: 201, schema: userEnvelopeSchema },
-    errors: [...auth, 'WEAK_PASSWORD', 'EMAIL_TAKEN', 'USERNAME_TAKEN', 'RATE_LIMITED'],
+    errors: ['WEAK_PASSWORD', 'EMAIL_TAKEN', 'USERNAME_TAKEN'],
   }),
-  login: route({
-    method: 'POST',
-    path: '/auth/login',
-    access: 'public',
-    tag: 'auth',
+  login: rateLimitedRoute('/auth/login', 'login', {
     summary: 'Sign in',
     description:
       'Starts a session: a short-lived bearer access token and a refresh token (in the body, or in an HttpOnly cookie in browser mode; docs/sessions.md). Pending users may sign in; inactive and suspended users may not.',
     body: loginSchema,
-    rateLimit: 'login',
     success: { status: 200, schema: loginResponseSchema },
-    errors: [...auth, 'INVALID_CREDENTIALS', 'ACCOUNT_SUSPENDED', 'ACCOUNT_INACTIVE', 'RATE_LIMITED'],
+    errors: ['INVALID_CREDENTIALS', 'ACCOUNT_SUSPENDED', 'ACCOUNT_INACTIVE'],
   }),
-  verifyEmail: route({
-    method: 'POST',
-    path: '/auth/verify-email',
-    channel: 'email',
-    access: 'public',
-    tag: 'auth',
+  verifyEmail: emailCodeRoute('/auth/verify-email', 'verify-email', {
     summary: 'Verify an email address with its code',
     body: verifyEmailSchema,
-    rateLimit: 'verify-email',
     success: { status: 200, schema: userEnvelopeSchema },
-    errors: [...auth, 'INVALID_VERIFICATION_CODE', 'RATE_LIMITED'],
+    errors: ['INVALID_VERIFICATION_CODE'],
   }),
-  resendVerification: route({
-    method: 'POST',
-    path: '/auth/resend-verification',
-    channel: 'email',
-    access: 'public',
-    tag: 'auth',
+  resendVerification: codeRequest('/auth/resend-verification', resendVerificationSchema, {
     summary: 'Send a new verification code',
     description: 'Answers 202 whether or not the address exists.',
-    body: resendVerificationSchema,
-    rateLimit: 'send-code',
-    success: { status: 202, schema: acceptedSchema },
-    errors: [...auth, 'RATE_LIMITED'],
   }),
   ...sessionRoutes,
   me: route({
@@ -184,7 +153,7 @@ export const contract = {
     description: 'Search (`q`), filters, sort and keyset pagination (`cursor` from `next_cursor`).',
     query: listUsersQuerySchema,
     success: { status: 200, schema: userPageSchema },
-    errors: ['VALIDATION_ERROR', ...signedIn],
+    errors: ['VALIDATION_ERROR', ...signedInErrors],
   }),
   createUser: route({
     method: 'POST',
@@ -195,7 +164,7 @@ export const contract = {
     description: 'Admins create customers; only a super admin creates admins or super admins.',
     body: superAdminCreateSchema,
     success: { status: 201, schema: userSchema, etag: true, location: true },
-    errors: [...auth, ...signedIn, 'FIELD_NOT_ALLOWED', 'WEAK_PASSWORD', 'EMAIL_TAKEN', 'USERNAME_TAKEN'],
+    errors: [...bodyErrors, ...signedInErrors, 'FIELD_NOT_ALLOWED', 'WEAK_PASSWORD', 'EMAIL_TAKEN', 'USERNAME_TAKEN'],
   }),
   stats: route({
     method: 'GET',
@@ -205,7 +174,7 @@ export const contract = {
     summary: 'User statistics',
     description: 'Totals by user type, status, lead status and verification; signups per day for the last 30 days; credits in circulation.',
     success: { status: 200, schema: userStatsSchema },
-    errors: [...signedIn],
+    errors: signedInErrors,
   }),
   statsStream: route({
     method: 'GET',
@@ -216,7 +185,7 @@ export const contract = {
     description:
       'A `text/event-stream`: a `stats` event (as `GET /users/stats`) at once and again within a second of any change on any instance, an `activity` event per change, and a `: ping` comment every 15 seconds.',
     success: { status: 200, media: ['text/event-stream'], events: { stats: userStatsSchema, activity: liveChangeSchema } },
-    errors: [...signedIn],
+    errors: signedInErrors,
   }),
   exportUsers: route({
     method: 'GET',
@@ -227,7 +196,7 @@ export const contract = {
     description: 'The list filters and sort, as CSV (`format=csv`, cells starting with = + - @ neutralised) or NDJSON (`format=ndjson`), streamed.',
     query: exportQuerySchema,
     success: { status: 200, media: ['text/csv', 'application/x-ndjson'] },
-    errors: ['VALIDATION_ERROR', ...signedIn],
+    errors: ['VALIDATION_ERROR', ...signedInErrors],
   }),
   importUsers: route({
     method: 'POST',
@@ -240,90 +209,58 @@ export const contract = {
     query: importQuerySchema,
     upload: { media: importContentTypes },
     success: { status: 200, schema: importResultSchema },
-    errors: ['VALIDATION_ERROR', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', ...signedIn, 'EMAIL_TAKEN', 'USERNAME_TAKEN'],
+    errors: ['VALIDATION_ERROR', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', ...signedInErrors, 'EMAIL_TAKEN', 'USERNAME_TAKEN'],
   }),
-  getUser: route({
-    method: 'GET',
-    path: '/users/:id',
+  getUser: onUser('GET', '/users/:id', {
     access: 'signed-in',
     tag: 'users',
     summary: 'Read a user',
-    params: idParamsSchema,
     success: { status: 200, schema: userSchema, etag: true },
-    errors: ['VALIDATION_ERROR', ...signedIn, 'NOT_FOUND'],
   }),
-  updateUser: route({
-    method: 'PUT',
-    path: '/users/:id',
+  updateUser: onUser('PUT', '/users/:id', {
     access: 'signed-in',
     tag: 'users',
     summary: 'Update a user (partial)',
     description:
       'Fields left out stay as they are. Which fields a caller may set follows the role policy; others answer FIELD_NOT_ALLOWED. Send `If-Match` with the ETag of a previous read to avoid lost updates.',
-    params: idParamsSchema,
     body: superAdminUpdateSchema,
     headers: { ifMatch: true },
     success: { status: 200, schema: userSchema, etag: true },
-    errors: [...auth, ...signedIn, 'NOT_FOUND', 'FIELD_NOT_ALLOWED', 'EMAIL_TAKEN', 'USERNAME_TAKEN', 'LAST_SUPER_ADMIN', 'PRECONDITION_FAILED'],
+    errors: ['FIELD_NOT_ALLOWED', 'EMAIL_TAKEN', 'USERNAME_TAKEN', 'LAST_SUPER_ADMIN', 'PRECONDITION_FAILED'],
   }),
-  deleteUser: route({
-    method: 'DELETE',
-    path: '/users/:id',
+  deleteUser: onUser('DELETE', '/users/:id', {
     access: 'admin',
     tag: 'users',
     summary: 'Delete a user (soft)',
-    params: idParamsSchema,
     success: { status: 204 },
-    errors: ['VALIDATION_ERROR', ...signedIn, 'NOT_FOUND', 'CANNOT_DELETE_SELF', 'LAST_SUPER_ADMIN'],
+    errors: ['CANNOT_DELETE_SELF', 'LAST_SUPER_ADMIN'],
   }),
-  changePassword: route({
-    method: 'POST',
-    path: '/users/:id/password',
+  changePassword: onUser('POST', '/users/:id/password', {
     access: 'signed-in',
     tag: 'users',
     summary: 'Change or set a password',
     description: 'On oneself with `current_password`; an admin sets a customer’s, a super admin anyone’s. Revokes the user’s tokens.',
-    params: idParamsSchema,
     body: passwordChangeSchema,
     success: { status: 204 },
-    errors: [...auth, ...signedIn, 'NOT_FOUND', 'WEAK_PASSWORD', 'INVALID_CURRENT_PASSWORD'],
+    errors: ['WEAK_PASSWORD', 'INVALID_CURRENT_PASSWORD'],
   }),
-  adjustCredits: route({
-    method: 'POST',
-    path: '/users/:id/credits',
+  adjustCredits: onUser('POST', '/users/:id/credits', {
     access: 'admin',
     tag: 'credits',
     summary: 'Adjust credits',
     description: 'Adds a non-zero amount (negative to spend). With `Idempotency-Key`, a retry applies once. The balance never goes below zero.',
-    params: idParamsSchema,
     body: creditAdjustmentSchema,
     headers: { idempotencyKey: true },
     success: { status: 200, schema: creditAdjustmentResultSchema },
-    errors: [...auth, ...signedIn, 'NOT_FOUND', 'INSUFFICIENT_CREDITS'],
+    errors: ['INSUFFICIENT_CREDITS'],
   }),
-  listCredits: route({
-    method: 'GET',
-    path: '/users/:id/credits',
-    access: 'signed-in',
-    tag: 'credits',
+  listCredits: userLog('/users/:id/credits', 'credits', creditPageSchema, {
     summary: 'Balance and ledger',
     description: 'The balance and the transactions, newest first, keyset-paginated.',
-    params: idParamsSchema,
-    query: pageQuerySchema,
-    success: { status: 200, schema: creditPageSchema },
-    errors: ['VALIDATION_ERROR', ...signedIn, 'NOT_FOUND'],
   }),
-  listActivity: route({
-    method: 'GET',
-    path: '/users/:id/activity',
-    access: 'signed-in',
-    tag: 'users',
+  listActivity: userLog('/users/:id/activity', 'users', activityPageSchema, {
     summary: 'Activity log',
     description: 'What happened to this user, newest first, keyset-paginated. Never holds a secret.',
-    params: idParamsSchema,
-    query: pageQuerySchema,
-    success: { status: 200, schema: activityPageSchema },
-    errors: ['VALIDATION_ERROR', ...signedIn, 'NOT_FOUND'],
   }),
   openapi: route({
     method: 'GET',

@@ -74,28 +74,21 @@ interface Pair {
   target: PolicyActor;
 }
 
+/** `super admin 20`, `customer 1`: the role and the id. */
+const nameOf = (user: PolicyActor) => `${user.is_super_admin ? 'super admin' : user.user_type} ${user.id}`;
+
+/** The pairs of `actor` with each target, labelled `actor → target`. */
+const from = (actor: PolicyActor, ...targets: PolicyActor[]): Pair[] => targets.map((target) => ({ label: `${nameOf(actor)} → ${nameOf(target)}`, actor, target }));
+
 const pairs: Record<RowName, readonly Pair[]> = {
-  'customer→self': [{ label: 'customer 1 → customer 1', actor: customer, target: customer }],
-  'customer→anyone else': [
-    { label: 'customer 1 → customer 2', actor: customer, target: otherCustomer },
-    { label: 'customer 1 → admin 10', actor: customer, target: admin },
-    { label: 'customer 1 → super admin 20', actor: customer, target: superAdmin },
-  ],
-  'admin→self': [{ label: 'admin 10 → admin 10', actor: admin, target: admin }],
-  'admin→customer': [
-    { label: 'admin 10 → customer 1', actor: admin, target: customer },
-    { label: 'admin 10 → customer 2', actor: admin, target: otherCustomer },
-  ],
-  'admin→another admin': [
-    { label: 'admin 10 → admin 11', actor: admin, target: otherAdmin },
-    { label: 'admin 10 → super admin 20', actor: admin, target: superAdmin },
-  ],
-  'super admin→self': [{ label: 'super admin 20 → super admin 20', actor: superAdmin, target: superAdmin }],
-  'super admin→another admin': [
-    { label: 'super admin 20 → admin 10', actor: superAdmin, target: admin },
-    { label: 'super admin 20 → super admin 21', actor: superAdmin, target: otherSuperAdmin },
-  ],
-  'super admin→customer': [{ label: 'super admin 20 → customer 1', actor: superAdmin, target: customer }],
+  'customer→self': from(customer, customer),
+  'customer→anyone else': from(customer, otherCustomer, admin, superAdmin),
+  'admin→self': from(admin, admin),
+  'admin→customer': from(admin, customer, otherCustomer),
+  'admin→another admin': from(admin, otherAdmin, superAdmin),
+  'super admin→self': from(superAdmin, superAdmin),
+  'super admin→another admin': from(superAdmin, admin, otherSuperAdmin),
+  'super admin→customer': from(superAdmin, customer),
 };
 
 const relationNames: Record<RowName, Relation> = {

@@ -28,18 +28,22 @@ export const loginResponseSchema = z.object({
   refresh_token: z.string().optional(),
   user: userSchema,
 });
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
 /** `POST /auth/forgot-password`. */
 export const forgotPasswordSchema = z.strictObject({ email: emailSchema }, strict);
+export type ForgotPasswordInput = z.input<typeof forgotPasswordSchema>;
 
 /** `POST /auth/reset-password`: the emailed code and the new password (under the password policy). */
 export const resetPasswordSchema = z.strictObject({ email: emailSchema, code: verifyEmailSchema.shape.code, new_password: passwordSchema }, strict);
+export type ResetPasswordInput = z.input<typeof resetPasswordSchema>;
 
 /** `POST /auth/refresh`: the refresh token in the body, or (browser mode) in its cookie and `{}` here. */
 export const refreshSchema = z.strictObject(
   { refresh_token: z.string({ error: 'The refresh token must be a string' }).min(1, { error: 'The refresh token is empty' }).max(200, { error: 'The refresh token is too long' }).optional() },
   strict,
 );
+export type RefreshInput = z.input<typeof refreshSchema>;
 
 /** One session as its user (or an admin) sees it; never its tokens. */
 export const sessionSchema = z.object({
@@ -53,17 +57,12 @@ export const sessionSchema = z.object({
   /** The session of the access token this request was made with. */
   current: z.boolean(),
 });
+export type Session = z.infer<typeof sessionSchema>;
 
 export const sessionListSchema = z.object({ items: z.array(sessionSchema) });
+export type SessionList = z.infer<typeof sessionListSchema>;
 
 /** `/users/me/sessions/:session_id`. */
 export const sessionParamsSchema = z.object({
   session_id: z.string({ error: 'The session id must be a string' }).regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'The session id is invalid' }),
 });
-
-export type ForgotPasswordInput = z.input<typeof forgotPasswordSchema>;
-export type ResetPasswordInput = z.input<typeof resetPasswordSchema>;
-export type RefreshInput = z.input<typeof refreshSchema>;
-export type Session = z.infer<typeof sessionSchema>;
-export type SessionList = z.infer<typeof sessionListSchema>;
-export type LoginResponse = z.infer<typeof loginResponseSchema>;

@@ -62,6 +62,19 @@ const toNow = (now: Date) => new Date(now);
 const profileText = (label: string, max: number) =>
   ({ ...nullableString, input: nullableText(label, max), group: 'profile', exported: true, importable: true, insert: 'optional', initial: toNull, patchable: true }) as const;
 
+/** A true/false column of `group` that a body may set: public, exported, importable, false by default. */
+const flag = <const G extends FieldGroup>(label: string, group: G) =>
+  ({
+    ...same(z.boolean()),
+    input: z.boolean({ error: `${label} must be true or false` }).optional(),
+    group,
+    exported: true,
+    importable: true,
+    insert: 'optional',
+    initial: () => false,
+    patchable: true,
+  }) as const;
+
 /** The table, in the database's column order (which is also the wire and export order). */
 export const userColumns = {
   id: { ...same(z.number().int()), group: 'system', exported: true, insert: 'fixed', patchable: false },
@@ -98,27 +111,9 @@ export const userColumns = {
   lead_status: { ...same(leadStatusSchema.nullable()), input: leadStatusSchema.nullable().optional(), group: 'crm', exported: true, importable: true, insert: 'optional', initial: toNull, patchable: true },
   notes: { ...nullableString, input: nullableText('Notes', 10_000), group: 'crm', exported: true, importable: true, insert: 'optional', initial: toNull, patchable: true },
   /** Admins only. */
-  is_super_admin: {
-    ...same(z.boolean()),
-    input: z.boolean({ error: 'Super admin must be true or false' }).optional(),
-    group: 'role',
-    exported: true,
-    importable: true,
-    insert: 'optional',
-    initial: () => false,
-    patchable: true,
-  },
+  is_super_admin: flag('Super admin', 'role'),
   is_authenticated: { ...same(z.boolean()), group: 'system', exported: true, insert: 'optional', initial: () => false, patchable: true },
-  email_verified: {
-    ...same(z.boolean()),
-    input: z.boolean({ error: 'Email verified must be true or false' }).optional(),
-    group: 'account',
-    exported: true,
-    importable: true,
-    insert: 'optional',
-    initial: () => false,
-    patchable: true,
-  },
+  email_verified: flag('Email verified', 'account'),
   /** A hash of the current verification code, never the code. */
   verification_code: { record: z.string().nullable(), secret: true, group: 'system', insert: 'optional', initial: toNull, patchable: true },
   verification_expires: { ...nullableTimestamp, group: 'system', insert: 'optional', initial: toNull, patchable: true },

@@ -48,18 +48,30 @@ export const registerSchema = z.strictObject(
   { ...inputShapeOf(writableGroups['customer-self']), email: emailSchema, password: passwordSchema },
   strict,
 );
+export type RegisterInput = z.input<typeof registerSchema>;
 
 /** Update of the caller's own profile (customer or plain admin on self). */
 export const selfUpdateSchema = z.strictObject(inputShapeOf(writableGroups['customer-self']), strict);
+export type SelfUpdateInput = z.input<typeof selfUpdateSchema>;
 /** Update of a customer by an admin. */
 export const adminUpdateSchema = z.strictObject(inputShapeOf(writableGroups['admin-customer']), strict);
+export type AdminUpdateInput = z.input<typeof adminUpdateSchema>;
 /** Update of anyone by a super admin. */
 export const superAdminUpdateSchema = z.strictObject(inputShapeOf(writableGroups['super-other']), strict);
+export type SuperAdminUpdateInput = z.input<typeof superAdminUpdateSchema>;
+/** Any update body: the widest of the per-actor update schemas. */
+export type UserUpdateInput = SuperAdminUpdateInput;
+/** The parsed fields of any write body: whatever the widest schema may carry. */
+export type UserChangeFields = z.output<typeof superAdminUpdateSchema>;
 
 /** Creation of a customer by an admin. */
 export const adminCreateSchema = z.strictObject({ ...inputShapeOf(creatableGroups.admin), email: emailSchema, password: passwordSchema }, strict);
+export type AdminCreateInput = z.input<typeof adminCreateSchema>;
 /** Creation of any user by a super admin. */
 export const superAdminCreateSchema = z.strictObject({ ...inputShapeOf(creatableGroups.super), email: emailSchema, password: passwordSchema }, strict);
+export type SuperAdminCreateInput = z.input<typeof superAdminCreateSchema>;
+/** Any create body. */
+export type UserCreateInput = SuperAdminCreateInput;
 
 const updateSchemas = new Map<Relation, z.ZodType<UserChangeFields>>();
 
@@ -86,38 +98,25 @@ export const selfPasswordChangeSchema = z.strictObject(
   },
   strict,
 );
+export type SelfPasswordChangeInput = z.input<typeof selfPasswordChangeSchema>;
 /** Password set by an admin on someone else. */
 export const adminPasswordSetSchema = z.strictObject({ new_password: passwordSchema }, strict);
+export type AdminPasswordSetInput = z.input<typeof adminPasswordSetSchema>;
+export type PasswordChangeInput = SelfPasswordChangeInput | AdminPasswordSetInput;
 
 export const loginSchema = z.strictObject({ email: emailSchema, password: passwordSchema }, strict);
+export type LoginInput = z.input<typeof loginSchema>;
 export const verifyEmailSchema = z.strictObject(
   { email: emailSchema, code: z.string({ error: 'Code is required' }).trim().regex(/^\d{6}$/, { error: 'The code has 6 digits' }) },
   strict,
 );
+export type VerifyEmailInput = z.input<typeof verifyEmailSchema>;
 export const resendVerificationSchema = z.strictObject({ email: emailSchema }, strict);
+export type ResendVerificationInput = z.input<typeof resendVerificationSchema>;
 
 /**
  * A user as sent on the wire: snake_case columns, ISO-8601 timestamps, never a secret (no
  * `password_hash`, `verification_code`, `verification_attempts` or `token_version`).
  */
 export const userSchema = z.object(wireShape());
-
 export type User = z.infer<typeof userSchema>;
-/** The parsed fields of any write body: whatever the widest schema may carry. */
-export type UserChangeFields = z.output<typeof superAdminUpdateSchema>;
-export type RegisterInput = z.input<typeof registerSchema>;
-export type SelfUpdateInput = z.input<typeof selfUpdateSchema>;
-export type AdminUpdateInput = z.input<typeof adminUpdateSchema>;
-export type SuperAdminUpdateInput = z.input<typeof superAdminUpdateSchema>;
-/** Any update body: the widest of the per-actor update schemas. */
-export type UserUpdateInput = SuperAdminUpdateInput;
-export type AdminCreateInput = z.input<typeof adminCreateSchema>;
-export type SuperAdminCreateInput = z.input<typeof superAdminCreateSchema>;
-/** Any create body. */
-export type UserCreateInput = SuperAdminCreateInput;
-export type SelfPasswordChangeInput = z.input<typeof selfPasswordChangeSchema>;
-export type AdminPasswordSetInput = z.input<typeof adminPasswordSetSchema>;
-export type PasswordChangeInput = SelfPasswordChangeInput | AdminPasswordSetInput;
-export type LoginInput = z.input<typeof loginSchema>;
-export type VerifyEmailInput = z.input<typeof verifyEmailSchema>;
-export type ResendVerificationInput = z.input<typeof resendVerificationSchema>;

@@ -2,8 +2,9 @@
  * Shared pieces of the service suites under `packages/core/src/service/`: a fresh harness per
  * test, and small readers of what a test left behind.
  */
-import { beforeEach } from 'vitest';
-import { createHarness, FakeHasher, type Harness } from './fixtures';
+import type { ErrorCode, UserkitError, UserRecord } from '@userkit/core';
+import { beforeEach, expect } from 'vitest';
+import { createHarness, errorOf, FakeHasher, type Harness } from './fixtures';
 
 /** The default lifetime of a verification code. */
 export const tenMinutes = 10 * 60_000;
@@ -29,6 +30,19 @@ export function freshEachTest(): void {
 /** The committed activity actions, oldest first (all users, or one). */
 export function actions(h: Harness, userId?: number): string[] {
   return (userId === undefined ? h.repository.activity : h.repository.activityFor(userId)).map((entry) => entry.action);
+}
+
+/**
+ * Expects `attempt` to be refused with `code` and HTTP `status` and to change nothing: each of
+ * `untouched` reads back as it was, and no activity was logged. Returns the error for more checks.
+ */
+export async function expectRefused(attempt: Promise<unknown>, code: ErrorCode, status: number, ...untouched: UserRecord[]): Promise<UserkitError> {
+  const error = await errorOf(attempt);
+  expect(error.code).toBe(code);
+  expect(error.status).toBe(status);
+  for (const user of untouched) expect(await h.record(user.id)).toEqual(user);
+  expect(h.repository.activity).toEqual([]);
+  return error;
 }
 
 /** A six-digit code that is not `code`. */

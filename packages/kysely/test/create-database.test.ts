@@ -2,17 +2,16 @@
  * createDatabase over what an app already has: its own Kysely instance (PGlite and PostgreSQL)
  * and its own `pg.Pool` (PostgreSQL), and the error when an optional peer is not installed.
  */
-import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { NewUserRecord } from '@userkit/core';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from '../src/pglite-dialect';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDatabase, migrations, type Database, type UserkitDatabase } from '../src/index';
 import { importOptionalPeer } from '../src/optional-peer';
-import { onServer, testStoreEnabled } from './support';
+import { scratchDatabases, testStoreEnabled } from '@userkit/kysely/testing';
 
 const newUser = (email: string): NewUserRecord => ({
   email,
@@ -54,20 +53,9 @@ describe.skipIf(!testStoreEnabled('pglite'))('createDatabase({ kysely }) on PGli
 
 const url = process.env.DATABASE_URL;
 describe.runIf(url && testStoreEnabled('postgres'))('createDatabase over the app’s PostgreSQL objects', () => {
-  const server = url ?? '';
-  const names: string[] = [];
+  const scratch = scratchDatabases(url ?? '');
   /** A new, empty database on the test server; dropped after the file. */
-  async function freshDatabaseUrl(): Promise<string> {
-    const name = `userkit_test_${randomBytes(6).toString('hex')}`;
-    names.push(name);
-    await onServer(server, `CREATE DATABASE ${name}`);
-    const databaseUrl = new URL(server);
-    databaseUrl.pathname = `/${name}`;
-    return databaseUrl.toString();
-  }
-  afterAll(async () => {
-    for (const name of names) await onServer(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  });
+  const freshDatabaseUrl = async () => (await scratch.create()).url;
 
   it('createDatabase({ pgPool }): int8 as numbers whatever the pool parses, pool left open on close()', async () => {
     // A plain pool: int8 comes back as a string for the app's own queries.

@@ -10,7 +10,7 @@ import { encodeCursor } from '@userkit/core/server';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createDatabase, mapDatabaseError } from '../src/index';
-import { databaseTargets } from './support';
+import { databaseTargets } from '@userkit/kysely/testing';
 
 const hash = '$2b$12$secretsecretsecretsecretsecretsecretsecretsecretsecre';
 let seq = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryUserRepository, type UserRepository } from '@userkit/core/server';
 import { describeSessionStore } from '../../core/src/testing/session-store.case';
-import { databaseTargets } from './support';
+import { databaseTargets } from '@userkit/kysely/testing';
 
 let seq = 0;
 const newUser = () => ({ email: `session${++seq}-${Math.random().toString(36).slice(2, 8)}@example.com`, password_hash: 'x', user_type: 'customer' as const, status: 'active' as const });

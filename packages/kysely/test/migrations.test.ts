@@ -2,7 +2,7 @@ import { userColumnNames } from '@userkit/core';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest, migrations, pendingMigrations } from '../src/index';
-import { databaseTargets } from './support';
+import { databaseTargets } from '@userkit/kysely/testing';
 
 /** The `users` table as the old (SQLAlchemy) app made it: serial id, client-side defaults, no userkit columns. */
 const oldUsersTable = `

@@ -3,7 +3,7 @@
  * list, detail, statistic and balance on screen refetches. A hook's own options may add callbacks;
  * they run after the hook's invalidation.
  */
-import { isApiError, type RouteInput, type RouteOutput, type User } from '@userkit/client';
+import { isApiError, type RouteInput, type RouteOutput, type User, type UserClient } from '@userkit/client';
 import { useMutation, useQueryClient, type QueryClient, type UseMutationResult } from '@tanstack/react-query';
 import { queryDefaults, type MutationOptionsFor } from './query-defaults';
 import { userKeys } from './query-keys';
@@ -18,6 +18,39 @@ function invalidateAround(queryClient: QueryClient, id: number): Promise<unknown
     queryClient.invalidateQueries({ queryKey: userKeys.me() }),
     queryClient.invalidateQueries({ queryKey: [...userKeys.detail(id), 'activity'] }),
   ]);
+}
+
+/** What a write hook does itself, before the caller's own callbacks of the same name. */
+interface OwnEffects<TData, TVariables> {
+  onSuccess?: (queryClient: QueryClient, data: TData, variables: TVariables) => unknown;
+  onError?: (queryClient: QueryClient, error: Error, variables: TVariables) => unknown;
+}
+
+/**
+ * The body every write hook shares: the defaults, the caller's options, `mutate` with the
+ * client, and the hook's own effects (what the write changed refetches), awaited before the
+ * caller's `onSuccess` or `onError` runs.
+ */
+function useUserkitMutation<TData, TVariables>(
+  options: MutationOptionsFor<TData, TVariables>,
+  mutate: (client: UserClient, variables: TVariables) => Promise<TData>,
+  own: OwnEffects<TData, TVariables> = {},
+): UseMutationResult<TData, Error, TVariables> {
+  const { client } = useUserkit();
+  const queryClient = useQueryClient();
+  return useMutation({
+    ...queryDefaults,
+    ...options,
+    mutationFn: (variables: TVariables) => mutate(client, variables),
+    onSuccess: async (data, variables, ...rest) => {
+      await own.onSuccess?.(queryClient, data, variables);
+      await options.onSuccess?.(data, variables, ...rest);
+    },
+    onError: async (error, variables, ...rest) => {
+      await own.onError?.(queryClient, error, variables);
+      await options.onError?.(error, variables, ...rest);
+    },
+  });
 }
 
 export type UpdateUserVariables = RouteInput<'updateUser'>;
@@ -36,12 +69,9 @@ export type UpdateUserVariables = RouteInput<'updateUser'>;
 export function useUpdateUser(
   options: MutationOptionsFor<User, UpdateUserVariables> = {},
 ): UseMutationResult<User, Error, UpdateUserVariables> & { conflict: UserConflictError | null } {
-  const { client } = useUserkit();
-  const queryClient = useQueryClient();
-  const result = useMutation({
-    ...queryDefaults,
-    ...options,
-    mutationFn: async (variables: UpdateUserVariables) => {
+  const result = useUserkitMutation(
+    options,
+    async (client, variables: UpdateUserVariables) => {
       try {
         return await client.updateUser(variables);
       } catch (error) {
@@ -50,19 +80,18 @@ export function useUpdateUser(
         throw new UserConflictError(error, latest);
       }
     },
-    onSuccess: async (user, variables, ...rest) => {
-      queryClient.setQueryData(userKeys.detail(user.id), user);
-      await invalidateAround(queryClient, user.id);
-      await options.onSuccess?.(user, variables, ...rest);
-    },
-    onError: async (error, variables, ...rest) => {
-      if (error instanceof UserConflictError) {
+    {
+      onSuccess: async (queryClient, user) => {
+        queryClient.setQueryData(userKeys.detail(user.id), user);
+        await invalidateAround(queryClient, user.id);
+      },
+      onError: async (queryClient, error, variables) => {
+        if (!(error instanceof UserConflictError)) return;
         if (error.latest) queryClient.setQueryData(userKeys.detail(variables.id), error.latest);
         await queryClient.invalidateQueries({ queryKey: userKeys.lists() });
-      }
-      await options.onError?.(error, variables, ...rest);
+      },
     },
-  });
+  );
   return Object.assign(result, { conflict: result.error instanceof UserConflictError ? result.error : null });
 }
 
@@ -70,16 +99,8 @@ export type ChangePasswordVariables = RouteInput<'changePassword'>;
 
 /** Changes a password (`current_password` when it is your own). */
 export function useChangePassword(options: MutationOptionsFor<void, ChangePasswordVariables> = {}): UseMutationResult<void, Error, ChangePasswordVariables> {
-  const { client } = useUserkit();
-  const queryClient = useQueryClient();
-  return useMutation({
-    ...queryDefaults,
-    ...options,
-    mutationFn: (variables: ChangePasswordVariables) => client.changePassword(variables),
-    onSuccess: async (data, variables, ...rest) => {
-      await queryClient.invalidateQueries({ queryKey: userKeys.detail(variables.id) });
-      await options.onSuccess?.(data, variables, ...rest);
-    },
+  return useUserkitMutation(options, (client, variables: ChangePasswordVariables) => client.changePassword(variables), {
+    onSuccess: (queryClient, _data, variables) => queryClient.invalidateQueries({ queryKey: userKeys.detail(variables.id) }),
   });
 }
 
@@ -95,34 +116,25 @@ export type AdjustCreditsVariables = RouteInput<'adjustCredits'> & {
 export function useAdjustCredits(
   options: MutationOptionsFor<RouteOutput<'adjustCredits'>, AdjustCreditsVariables> = {},
 ): UseMutationResult<RouteOutput<'adjustCredits'>, Error, AdjustCreditsVariables> {
-  const { client } = useUserkit();
-  const queryClient = useQueryClient();
-  return useMutation({
-    ...queryDefaults,
-    ...options,
-    mutationFn: ({ idempotencyKey, ...input }: AdjustCreditsVariables) =>
+  return useUserkitMutation(
+    options,
+    (client, { idempotencyKey, ...input }: AdjustCreditsVariables) =>
       client.adjustCredits(input, { headers: { 'idempotency-key': idempotencyKey ?? globalThis.crypto.randomUUID() } }),
-    onSuccess: async (data, variables, ...rest) => {
-      await Promise.all([queryClient.invalidateQueries({ queryKey: userKeys.detail(variables.id) }), invalidateAround(queryClient, variables.id)]);
-      await options.onSuccess?.(data, variables, ...rest);
+    {
+      onSuccess: (queryClient, _data, variables) =>
+        Promise.all([queryClient.invalidateQueries({ queryKey: userKeys.detail(variables.id) }), invalidateAround(queryClient, variables.id)]),
     },
-  });
+  );
 }
 
 export type DeleteUserVariables = RouteInput<'deleteUser'>;
 
 /** Deletes a user; its cached detail is dropped, lists and statistics refetch. */
 export function useDeleteUser(options: MutationOptionsFor<void, DeleteUserVariables> = {}): UseMutationResult<void, Error, DeleteUserVariables> {
-  const { client } = useUserkit();
-  const queryClient = useQueryClient();
-  return useMutation({
-    ...queryDefaults,
-    ...options,
-    mutationFn: (variables: DeleteUserVariables) => client.deleteUser(variables),
-    onSuccess: async (data, variables, ...rest) => {
+  return useUserkitMutation(options, (client, variables: DeleteUserVariables) => client.deleteUser(variables), {
+    onSuccess: (queryClient, _data, variables) => {
       queryClient.removeQueries({ queryKey: userKeys.detail(variables.id) });
-      await Promise.all([queryClient.invalidateQueries({ queryKey: userKeys.lists() }), queryClient.invalidateQueries({ queryKey: userKeys.stats() })]);
-      await options.onSuccess?.(data, variables, ...rest);
+      return Promise.all([queryClient.invalidateQueries({ queryKey: userKeys.lists() }), queryClient.invalidateQueries({ queryKey: userKeys.stats() })]);
     },
   });
 }
@@ -154,17 +166,10 @@ export interface ImportRowError {
 export function useImportUsers(
   options: MutationOptionsFor<RouteOutput<'importUsers'>, ImportUsersVariables> = {},
 ): UseMutationResult<RouteOutput<'importUsers'>, Error, ImportUsersVariables> & { rowErrors: ImportRowError[] } {
-  const { client } = useUserkit();
-  const queryClient = useQueryClient();
-  const result = useMutation({
-    ...queryDefaults,
-    ...options,
-    mutationFn: (variables: ImportUsersVariables) => client.importUsers(variables),
-    onSuccess: async (data, variables, ...rest) => {
-      if (!data.dry_run && data.created + data.updated > 0) {
-        await Promise.all([queryClient.invalidateQueries({ queryKey: userKeys.users() }), queryClient.invalidateQueries({ queryKey: userKeys.stats() })]);
-      }
-      await options.onSuccess?.(data, variables, ...rest);
+  const result = useUserkitMutation(options, (client, variables: ImportUsersVariables) => client.importUsers(variables), {
+    onSuccess: async (queryClient, data) => {
+      if (data.dry_run || data.created + data.updated === 0) return;
+      await Promise.all([queryClient.invalidateQueries({ queryKey: userKeys.users() }), queryClient.invalidateQueries({ queryKey: userKeys.stats() })]);
     },
   });
   const fromError = isApiError(result.error, 'VALIDATION_ERROR')
@@ -188,16 +193,11 @@ export type ExportUsersVariables = RouteInput<'exportUsers'>;
  * {@link saveFile} to offer it to the user.
  */
 export function useExportUsers(options: MutationOptionsFor<ExportFile, ExportUsersVariables> = {}): UseMutationResult<ExportFile, Error, ExportUsersVariables> {
-  const { client } = useUserkit();
-  return useMutation({
-    ...queryDefaults,
-    ...options,
-    mutationFn: async (variables: ExportUsersVariables) => {
-      const response = await client.exportUsers(variables);
-      const contentType = response.headers.get('content-type') ?? 'text/csv';
-      const named = /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') ?? '')?.[1];
-      const filename = named ?? (contentType.includes('ndjson') ? 'users.ndjson' : 'users.csv');
-      return { blob: await response.blob(), filename, contentType };
-    },
+  return useUserkitMutation(options, async (client, variables: ExportUsersVariables) => {
+    const response = await client.exportUsers(variables);
+    const contentType = response.headers.get('content-type') ?? 'text/csv';
+    const named = /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') ?? '')?.[1];
+    const filename = named ?? (contentType.includes('ndjson') ? 'users.ndjson' : 'users.csv');
+    return { blob: await response.blob(), filename, contentType };
   });
 }

@@ -4,7 +4,7 @@
  * wire, and TanStack treats that abort as a cancellation (the query goes back to its previous
  * state), never as an error.
  */
-import type { ListUsersQueryInput, RouteOutput, User } from '@userkit/client';
+import type { ListUsersQueryInput, RouteOutput, User, UserClient } from '@userkit/client';
 import type { PageQueryInput } from '@userkit/core';
 import { keepPreviousData, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -12,6 +12,30 @@ import { queryDefaults, type QueryOptionsFor } from './query-defaults';
 import { userKeys } from './query-keys';
 import { useUserkit } from './userkit-provider';
 import { useSessionState } from './session-hooks';
+
+/** How a hook reads something of one user: its query key and its request, given the id. */
+interface UserQuery<T> {
+  key: (id: number) => readonly unknown[];
+  fetch: (client: UserClient, id: number, signal: AbortSignal) => Promise<T>;
+  /** One page of a paged log: the previous page stays on screen while the next one loads. */
+  paged?: boolean;
+}
+
+/**
+ * The body of the hooks that read something of user `id`: the defaults, the caller's options, and
+ * the query, idle while `id` is undefined (as while the caller's `enabled` is false).
+ */
+function useUserQuery<T>(id: number | undefined, options: QueryOptionsFor<T>, { key, fetch, paged = false }: UserQuery<T>): UseQueryResult<T> {
+  const { client } = useUserkit();
+  return useQuery({
+    ...queryDefaults,
+    ...(paged ? { placeholderData: keepPreviousData } : {}),
+    ...options,
+    queryKey: key(id ?? 0),
+    queryFn: ({ signal }) => fetch(client, id ?? 0, signal),
+    enabled: id !== undefined && options.enabled !== false,
+  });
+}
 
 /**
  * The signed-in user (`GET /users/me`). Idle while signed out.
@@ -35,14 +59,7 @@ export function useCurrentUser(options: QueryOptionsFor<User> = {}): UseQueryRes
 
 /** One user by id (`GET /users/{id}`); idle while `id` is undefined. */
 export function useUser(id: number | undefined, options: QueryOptionsFor<User> = {}): UseQueryResult<User> {
-  const { client } = useUserkit();
-  return useQuery({
-    ...queryDefaults,
-    ...options,
-    queryKey: userKeys.detail(id ?? 0),
-    queryFn: ({ signal }) => client.getUser({ id: id ?? 0 }, { signal }),
-    enabled: id !== undefined && options.enabled !== false,
-  });
+  return useUserQuery(id, options, { key: userKeys.detail, fetch: (client, userId, signal) => client.getUser({ id: userId }, { signal }) });
 }
 
 /** The list query without its cursor: search (`q`), filters, `sort`, `limit`. */
@@ -110,26 +127,18 @@ export function useUserStats(options: QueryOptionsFor<RouteOutput<'stats'>> = {}
 
 /** A user's activity (`GET /users/{id}/activity`), one page; idle while `id` is undefined. */
 export function useUserActivity(id: number | undefined, query: PageQueryInput = {}, options: QueryOptionsFor<RouteOutput<'listActivity'>> = {}): UseQueryResult<RouteOutput<'listActivity'>> {
-  const { client } = useUserkit();
-  return useQuery({
-    ...queryDefaults,
-    placeholderData: keepPreviousData,
-    ...options,
-    queryKey: userKeys.activity(id ?? 0, query),
-    queryFn: ({ signal }) => client.listActivity({ id: id ?? 0, query }, { signal }),
-    enabled: id !== undefined && options.enabled !== false,
+  return useUserQuery(id, options, {
+    key: (userId) => userKeys.activity(userId, query),
+    fetch: (client, userId, signal) => client.listActivity({ id: userId, query }, { signal }),
+    paged: true,
   });
 }
 
 /** A user's credit balance and transactions (`GET /users/{id}/credits`), one page; idle while `id` is undefined. */
 export function useUserCredits(id: number | undefined, query: PageQueryInput = {}, options: QueryOptionsFor<RouteOutput<'listCredits'>> = {}): UseQueryResult<RouteOutput<'listCredits'>> {
-  const { client } = useUserkit();
-  return useQuery({
-    ...queryDefaults,
-    placeholderData: keepPreviousData,
-    ...options,
-    queryKey: userKeys.credits(id ?? 0, query),
-    queryFn: ({ signal }) => client.listCredits({ id: id ?? 0, query }, { signal }),
-    enabled: id !== undefined && options.enabled !== false,
+  return useUserQuery(id, options, {
+    key: (userId) => userKeys.credits(userId, query),
+    fetch: (client, userId, signal) => client.listCredits({ id: userId, query }, { signal }),
+    paged: true,
   });
 }

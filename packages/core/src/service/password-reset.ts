@@ -7,9 +7,13 @@
  */
 import { UserkitError } from '../errors';
 import { forgotPasswordSchema, resetPasswordSchema, type ForgotPasswordInput, type ResetPasswordInput } from '../session-schema';
+import type { UserRecord } from '../user-record';
 import { parseInput } from '../validation';
-import { generateVerificationCode, timingSafeEqualString } from '../verification-code';
+import { clearedCode, codeMatches, issueCode } from './emailed-codes';
 import type { ServiceContext } from './service-context';
+
+/** Who may reset a password: anyone who may sign in. */
+const mayReset = (user: UserRecord) => user.status !== 'suspended' && user.status !== 'inactive';
 
 const invalidCode = () => new UserkitError('INVALID_VERIFICATION_CODE', { detail: 'The code is wrong, expired or already used' });
 
@@ -29,22 +33,7 @@ export class PasswordReset {
    */
   async request(input: ForgotPasswordInput, options: { background?: boolean } = {}): Promise<void> {
     const { email } = parseInput(forgotPasswordSchema, input);
-    return this.#ctx.answerThen(this.#issue(email), options.background);
-  }
-
-  async #issue(email: string): Promise<void> {
-    const ctx = this.#ctx;
-    const now = ctx.clock.now();
-    const code = generateVerificationCode();
-    const hashed = await ctx.codes.hash(email, code, 'password-reset');
-    const sent = await ctx.repository.transaction(async (tx) => {
-      const user = await tx.findByEmail(email, { lock: true });
-      if (!user || user.status === 'suspended' || user.status === 'inactive') return false;
-      await tx.update(user.id, { reset_code: hashed, reset_expires: new Date(now.getTime() + ctx.verificationTtlMs), reset_attempts: 0 });
-      await tx.appendActivity({ user_id: user.id, actor_id: null, action: 'password_reset_requested', changes: null, created_at: now });
-      return true;
-    });
-    if (sent) await ctx.sendCode(email, code, 'password-reset');
+    return this.#ctx.answerThen(issueCode(this.#ctx, email, 'password-reset', mayReset), options.background);
   }
 
   /**
@@ -61,22 +50,9 @@ export class PasswordReset {
     const now = ctx.clock.now();
     const done = await ctx.repository.transaction(async (tx) => {
       const user = await tx.findByEmail(email, { lock: true });
-      if (!user || user.reset_code === null || user.reset_expires === null) return false;
-      if (user.status === 'suspended' || user.status === 'inactive') return false;
-      if (user.reset_attempts >= ctx.maxVerificationAttempts || user.reset_expires.getTime() <= now.getTime()) return false;
-      if (!timingSafeEqualString(user.reset_code, hashed)) {
-        await tx.update(user.id, { reset_attempts: user.reset_attempts + 1 });
-        await tx.appendActivity({ user_id: user.id, actor_id: null, action: 'password_reset_failed', changes: null, created_at: now });
-        return false;
-      }
-      const row = await tx.update(user.id, {
-        password_hash: passwordHash,
-        token_version: user.token_version + 1,
-        reset_code: null,
-        reset_expires: null,
-        reset_attempts: 0,
-        updated_at: now,
-      });
+      if (!user || !mayReset(user)) return false;
+      if (!(await codeMatches(ctx, tx, user, 'password-reset', hashed, now))) return false;
+      const row = await tx.update(user.id, { password_hash: passwordHash, token_version: user.token_version + 1, ...clearedCode('password-reset'), updated_at: now });
       if (!row) return false;
       await ctx.sessionsIn(tx).revokeAll(user.id, now);
       await tx.appendActivity({ user_id: user.id, actor_id: user.id, action: 'password_reset', changes: null, created_at: now });

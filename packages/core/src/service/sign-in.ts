@@ -3,7 +3,7 @@
  * Everything here runs without a signed-in actor.
  */
 import { UserkitError } from '../errors';
-import { toPublicUser, type UserPatch } from '../user-record';
+import { toPublicUser, type UserPatch, type UserRecord } from '../user-record';
 import {
   loginSchema,
   registerSchema,
@@ -16,7 +16,7 @@ import {
   type VerifyEmailInput,
 } from '../user-schema';
 import { parseInput } from '../validation';
-import { generateVerificationCode, timingSafeEqualString } from '../verification-code';
+import { clearedCode, codeMatches, issueCode } from './emailed-codes';
 import type { ServiceContext } from './service-context';
 import { applyUserChange, planUserChange } from './user-change';
 
@@ -93,18 +93,10 @@ export class SignInFlows {
     const hashed = await ctx.codes.hash(email, code);
     const outcome = await ctx.repository.transaction(async (tx) => {
       const user = await tx.findByEmail(email, { lock: true });
-      if (!user || user.verification_code === null || user.verification_expires === null) return undefined;
-      if (user.verification_attempts >= ctx.maxVerificationAttempts || user.verification_expires.getTime() <= now.getTime()) return undefined;
-      if (!timingSafeEqualString(user.verification_code, hashed)) {
-        await tx.update(user.id, { verification_attempts: user.verification_attempts + 1 });
-        await tx.appendActivity({ user_id: user.id, actor_id: null, action: 'verification_failed', changes: null, created_at: now });
-        return undefined;
-      }
+      if (!user || !(await codeMatches(ctx, tx, user, 'verification', hashed, now))) return undefined;
       const row = await tx.update(user.id, {
         email_verified: true,
-        verification_code: null,
-        verification_expires: null,
-        verification_attempts: 0,
+        ...clearedCode('verification'),
         status: user.status === 'pending' ? 'active' : user.status,
         updated_at: now,
       });
@@ -120,22 +112,8 @@ export class SignInFlows {
   /** Replaces the verification code of an unverified user and sends it. Silent for unknown emails. */
   async resendVerification(input: ResendVerificationInput, options: { background?: boolean } = {}): Promise<void> {
     const { email } = parseInput(resendVerificationSchema, input);
-    return this.#ctx.answerThen(this.#resend(email), options.background);
-  }
-
-  async #resend(email: string): Promise<void> {
-    const ctx = this.#ctx;
-    const now = ctx.clock.now();
-    const code = generateVerificationCode();
-    const hashed = await ctx.codes.hash(email, code);
-    const sent = await ctx.repository.transaction(async (tx) => {
-      const user = await tx.findByEmail(email, { lock: true });
-      if (!user || user.email_verified || user.status === 'suspended' || user.status === 'inactive') return false;
-      await tx.update(user.id, { verification_code: hashed, verification_expires: new Date(now.getTime() + ctx.verificationTtlMs), verification_attempts: 0 });
-      await tx.appendActivity({ user_id: user.id, actor_id: null, action: 'verification_sent', changes: null, created_at: now });
-      return true;
-    });
-    if (sent) await ctx.sendCode(email, code);
+    const unverified = (user: UserRecord) => !user.email_verified && user.status !== 'suspended' && user.status !== 'inactive';
+    return this.#ctx.answerThen(issueCode(this.#ctx, email, 'verification', unverified), options.background);
   }
 }
 

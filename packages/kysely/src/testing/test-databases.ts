@@ -2,7 +2,7 @@
  * Test databases: PGlite always, PostgreSQL too when `DATABASE_URL` is set.
  *
  * Each test file gets one migrated database per target, made on first use and released after the
- * file (PostgreSQL: a uniquely named database, dropped WITH FORCE). `open()` empties its tables
+ * file (PostgreSQL: a uniquely named database, dropped WITH (FORCE)). `open()` empties its tables
  * (a few ms; ids keep counting up), so every test starts from a fresh, migrated, empty store.
  * A PGlite per test would cost a full load each even when cloned (`PGlite#clone()` = dump + load) and
  * hundreds of MB while it lives: the conformance suite ran several times slower that way.
@@ -12,13 +12,14 @@
  * far more than a load).
  */
 import { randomBytes } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Kysely } from 'kysely';
-import pg from 'pg';
 import { afterAll } from 'vitest';
-import { createDatabase, type Database, type KyselyUserRepository, type UserkitDatabase } from '../src/index';
+import { createDatabase, type UserkitDatabase } from '../create-database';
+import type { Database } from '../database';
+import type { KyselyUserRepository } from '../kysely-user-repository';
+import { importOptionalPeer } from '../optional-peer';
 
+/** A migrated database with empty tables, for one test. */
 export interface TestDatabase {
   repository: KyselyUserRepository;
   db: Kysely<Database>;
@@ -26,6 +27,7 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
+/** Where test databases come from: PGlite, or a PostgreSQL server. */
 export interface DatabaseTarget {
   name: 'pglite' | 'postgres';
   /** A migrated database with empty tables. */
@@ -38,6 +40,11 @@ let emptyPglite: Promise<Blob> | undefined;
 
 /** A new PGlite, loaded from a fresh data directory that is initialised once per test file. */
 async function newPglite(): Promise<UserkitDatabase> {
+  const [{ PGlite }, { pg_trgm }] = await importOptionalPeer(
+    () => Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')]),
+    'databaseTargets() on PGlite',
+    ['@electric-sql/pglite'],
+  );
   emptyPglite ??= PGlite.create({ extensions: { pg_trgm } }).then(async (template) => {
     try {
       return await template.dumpDataDir('none');
@@ -50,7 +57,8 @@ async function newPglite(): Promise<UserkitDatabase> {
 }
 
 /** Runs one statement over a short-lived connection to `url`. */
-export async function onServer(url: string, statement: string): Promise<void> {
+async function onServer(url: string, statement: string): Promise<void> {
+  const { default: pg } = await importOptionalPeer(() => import('pg'), 'scratchDatabases()', ['pg']);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -60,8 +68,48 @@ export async function onServer(url: string, statement: string): Promise<void> {
   }
 }
 
-/** A target whose databases come from `create`; `drop` runs after the file. */
-function target(name: DatabaseTarget['name'], create: () => Promise<UserkitDatabase>, drop: () => Promise<void> = async () => {}): DatabaseTarget {
+/** A new, empty database on a PostgreSQL server: its name, and the URL that reaches it. */
+export interface ScratchDatabase {
+  name: string;
+  url: string;
+}
+
+/**
+ * New, empty databases on the PostgreSQL server at `serverUrl` (a URL whose user may
+ * `CREATE DATABASE`), each with a unique name starting with `prefix`; every one made is dropped
+ * (WITH (FORCE), so open connections do not hold it) after the test file, or the `describe` this
+ * is called in. Call it where hooks may be registered: at the top level of a file or a `describe`.
+ *
+ * @example
+ * ```ts
+ * const scratch = scratchDatabases(process.env.DATABASE_URL!);
+ * it('migrates an empty database', async () => {
+ *   const database = await createDatabase({ url: (await scratch.create()).url });
+ *   await database.migrate();
+ *   await database.close();
+ * });
+ * ```
+ */
+export function scratchDatabases(serverUrl: string, prefix = 'userkit_test'): { create(): Promise<ScratchDatabase> } {
+  const stem = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const made: string[] = [];
+  afterAll(async () => {
+    for (const name of made) await onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+  return {
+    async create() {
+      const name = `${stem}_${made.length}`;
+      made.push(name);
+      await onServer(serverUrl, `CREATE DATABASE ${name}`);
+      const url = new URL(serverUrl);
+      url.pathname = `/${name}`;
+      return { name, url: url.toString() };
+    },
+  };
+}
+
+/** A target whose databases come from `create`, all closed after the file. */
+function target(name: DatabaseTarget['name'], create: () => Promise<UserkitDatabase>): DatabaseTarget {
   const opened: UserkitDatabase[] = [];
   let shared: Promise<UserkitDatabase> | undefined;
   const openEmpty = async () => {
@@ -72,7 +120,6 @@ function target(name: DatabaseTarget['name'], create: () => Promise<UserkitDatab
 
   afterAll(async () => {
     await Promise.allSettled(opened.map((database) => database.close()));
-    await drop();
   });
 
   return {
@@ -92,27 +139,14 @@ function target(name: DatabaseTarget['name'], create: () => Promise<UserkitDatab
 }
 
 function postgresTarget(url: string): DatabaseTarget {
-  const prefix = `userkit_test_${randomBytes(6).toString('hex')}`;
-  const names: string[] = [];
-  return target(
-    'postgres',
-    async () => {
-      const name = `${prefix}_${names.length}`;
-      names.push(name);
-      await onServer(url, `CREATE DATABASE ${name}`);
-      const databaseUrl = new URL(url);
-      databaseUrl.pathname = `/${name}`;
-      return createDatabase({ url: databaseUrl.toString() });
-    },
-    async () => {
-      for (const name of names) await onServer(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    },
-  );
+  const scratch = scratchDatabases(url);
+  return target('postgres', async () => createDatabase({ url: (await scratch.create()).url }));
 }
 
 /**
  * The databases to run database tests against: PGlite, plus PostgreSQL when `DATABASE_URL` is
- * set. Call once, at the top level of a test file (it registers an `afterAll` for cleanup).
+ * set (`USERKIT_TEST_STORES` narrows them, see {@link testStoreEnabled}). Call it once, at the top
+ * level of a test file or a `describe`: it registers the `afterAll` that releases them.
  *
  * @example
  * ```ts
@@ -128,9 +162,9 @@ export function databaseTargets(): DatabaseTarget[] {
 }
 
 /**
- * Whether tests run against a store: all by default (`postgres` only with DATABASE_URL);
- * `USERKIT_TEST_STORES=postgres` (a comma list of memory, pglite, postgres) narrows it, so CI's
- * second, PostgreSQL-only pass does not repeat the PGlite and memory runs.
+ * Whether tests run against a store: all by default (`postgres` only with `DATABASE_URL`);
+ * `USERKIT_TEST_STORES=postgres` (a comma list of memory, pglite, postgres) narrows it, so a CI
+ * pass on PostgreSQL alone does not repeat the PGlite and memory runs.
  */
 export function testStoreEnabled(store: 'memory' | 'pglite' | 'postgres'): boolean {
   const only = process.env.USERKIT_TEST_STORES;
