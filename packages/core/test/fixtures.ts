@@ -3,7 +3,7 @@
  * committed activity log, and a harness that wires a {@link UserService} over the in-memory ports.
  */
 import { expect, vi } from 'vitest';
-import { isUserkitError, secretColumns, userSchema, type ListUsersQuery, type Page, type CreditTransactionRecord, type NewCreditTransactionRecord, type UserCounts, type NewUserRecord, type User, type UserkitError, type UserPage, type UserPatch, type UserRecord } from '@userkit/core';
+import { isUserkitError, secretColumns, userSchema, type ListOptions, type ListUsersQuery, type Page, type CreditTransactionRecord, type NewCreditTransactionRecord, type UserCounts, type NewUserRecord, type User, type UserkitError, type UserPage, type UserPatch, type UserRecord } from '@userkit/core';
 import { ManualClock, MemoryMailer, MemoryUserRepository, UserService, type ActivityRecord, type FindOptions, type NewActivityRecord, type PasswordHasher, type UpdateOptions, type UserRepository, type UserServiceOptions } from '@userkit/core/server';
 
 /** The clock every harness starts at. */
@@ -85,8 +85,8 @@ export class RecordingRepository implements UserRepository {
     return this.inner.activeSuperAdminIds(options);
   }
 
-  list(query: ListUsersQuery): Promise<UserPage<UserRecord>> {
-    return this.inner.list(query);
+  list(query: ListUsersQuery, options?: ListOptions): Promise<UserPage<UserRecord>> {
+    return this.inner.list(query, options);
   }
 
   async appendActivity(entry: NewActivityRecord): Promise<ActivityRecord> {
