@@ -23,8 +23,9 @@ export class KyselyUserList {
     const cap = options.totalCap ?? defaultListTotalCap;
     const known = options.knownTotal;
     if (known !== undefined) {
-      // A later page: the first page counted. A search known to match few rows reads them first.
-      const page = await this.#page(query, query.cursor, query.limit, { matchesFirst: query.q !== undefined && query.q !== '' && !known.capped });
+      // A later page: the first page counted. A search known to match few rows reads them first,
+      // as its first page did.
+      const page = await this.#page(query, query.cursor, query.limit, { matchesFirst: Boolean(query.q) && Number.isFinite(cap) && !known.capped });
       return { items: page.items, next_cursor: page.next_cursor, total: known.total, total_capped: known.capped };
     }
     if (query.q && Number.isFinite(cap)) {

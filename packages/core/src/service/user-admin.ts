@@ -4,7 +4,7 @@
  * path of `user-change.ts`.
  */
 import { decodeListCursor, encodeListCursor } from '../cursor';
-import { UserkitError } from '../errors';
+import { UserkitError, isUserkitError } from '../errors';
 import { listUsersQuerySchema, type ListUsersQueryInput, type UserPage } from '../list-query-schema';
 import { assertAllowed, authorize, authorizeCollection, relationOf } from '../role-policy';
 import { toPublicUser, type UserRecord } from '../user-record';
@@ -22,8 +22,12 @@ import {
 } from '../user-schema';
 import { parseInput, requireObject } from '../validation';
 import type { ServiceContext } from './service-context';
-import { guardLastSuperAdmin, loadTarget, preconditionFailed, type Actor } from './target-access';
+import type { UserRepository } from '../user-repository';
+import { guardLastSuperAdmin, loadTarget, preconditionFailed, type Actor, type LoadTargetOptions } from './target-access';
 import { applyUserChange, isUnchanged, planUserChange } from './user-change';
+
+/** Whether an update body may change who the user is to the policy (role or status). */
+const touchesRoles = (body: Record<string, unknown>) => 'status' in body || 'user_type' in body || 'is_super_admin' in body;
 
 /** Options of {@link UserAdmin.update}. */
 export interface UpdateRequestOptions {
@@ -85,56 +89,52 @@ export class UserAdmin {
   async update(actor: Actor, id: number, input: UserUpdateInput, options: UpdateRequestOptions = {}): Promise<User> {
     const body = requireObject(input);
     const loaded = options.loaded && options.loaded.id !== id ? undefined : options.loaded;
-    const touchesRoles = 'status' in body || 'user_type' in body || 'is_super_admin' in body;
-    if (loaded !== undefined && !touchesRoles) {
+    if (loaded !== undefined && !touchesRoles(body)) {
       const written = await this.#updateLoaded(actor, id, body, loaded, options.expectedVersion);
       if (written !== undefined) return written;
     }
     return this.#updateLocked(actor, id, body, options.expectedVersion);
   }
 
-  /** The one-statement update of a target loaded with the caller; undefined when it must be retried under a lock. */
-  async #updateLoaded(actor: Actor, id: number, body: Record<string, unknown>, loaded: UserRecord | null, expectedVersion: number | undefined): Promise<User | undefined> {
-    const ctx = this.#ctx;
-    const now = ctx.clock.now();
+  /** Loads (or takes) the target, judges the change and plans it. */
+  async #plan(repo: UserRepository, actor: Actor, id: number, body: Record<string, unknown>, expectedVersion: number | undefined, target: Pick<LoadTargetOptions, 'lock' | 'loaded'>) {
     const requestedType = userTypeSchema.safeParse(body.user_type);
-    const target = await loadTarget(ctx.repository, actor, id, 'update', {
-      loaded,
+    const before = await loadTarget(repo, actor, id, 'update', {
+      ...target,
       fields: Object.keys(body),
       resultingType: requestedType.success ? requestedType.data : undefined,
     });
-    const data = parseInput(updateSchemaFor(relationOf(actor, target)), body);
-    if (expectedVersion !== undefined && expectedVersion !== target.version) throw preconditionFailed();
-    const plan = await planUserChange(target, { data, now, verificationTtlMs: ctx.verificationTtlMs, codes: ctx.codes });
+    const data = parseInput(updateSchemaFor(relationOf(actor, before)), body);
+    if (expectedVersion !== undefined && expectedVersion !== before.version) throw preconditionFailed();
+    const ctx = this.#ctx;
+    return planUserChange(before, { data, now: ctx.clock.now(), verificationTtlMs: ctx.verificationTtlMs, codes: ctx.codes });
+  }
+
+  /** The one-statement update of a target loaded with the caller; undefined when it must be retried under a lock. */
+  async #updateLoaded(actor: Actor, id: number, body: Record<string, unknown>, loaded: UserRecord | null, expectedVersion: number | undefined): Promise<User | undefined> {
+    const repo = this.#ctx.repository;
+    const plan = await this.#plan(repo, actor, id, body, expectedVersion, { loaded });
     // Nothing to write, or a write that ends sessions: the locked path (it reads the row again).
     if (plan.kind !== 'update' || isUnchanged(plan) || plan.patch.token_version !== undefined) return undefined;
-    const activity = { actor_id: actor.id, action: plan.action, changes: plan.changes, created_at: now };
-    const row = await ctx.repository.update(id, plan.patch, { expectedVersion: target.version, activity });
-    if (!row) {
-      if (expectedVersion !== undefined) throw preconditionFailed();
-      return undefined;
+    try {
+      const row = await applyUserChange(repo, plan, { actorId: actor.id, expectedVersion: plan.before.version });
+      return this.#updated(actor, row, plan.code, Object.keys(plan.changes));
+    } catch (error) {
+      // The row moved on since it was loaded: with If-Match that is the answer, without it a retry.
+      if (expectedVersion === undefined && isUserkitError(error, 'PRECONDITION_FAILED')) return undefined;
+      throw error;
     }
-    return this.#updated(actor, row, plan.code, Object.keys(plan.changes));
   }
 
   async #updateLocked(actor: Actor, id: number, body: Record<string, unknown>, expectedVersion: number | undefined): Promise<User> {
     const ctx = this.#ctx;
-    const now = ctx.clock.now();
     let code: string | undefined;
     let changes: string[] = [];
     const row = await ctx.repository.transaction(async (tx) => {
-      const requestedType = userTypeSchema.safeParse(body.user_type);
       // Lock order (see guardLastSuperAdmin): the super admin rows before the target row.
-      if ('status' in body || 'user_type' in body || 'is_super_admin' in body) await tx.activeSuperAdminIds({ lock: true });
-      const target = await loadTarget(tx, actor, id, 'update', {
-        lock: true,
-        fields: Object.keys(body),
-        resultingType: requestedType.success ? requestedType.data : undefined,
-      });
-      const data = parseInput(updateSchemaFor(relationOf(actor, target)), body);
-      if (expectedVersion !== undefined && expectedVersion !== target.version) throw preconditionFailed();
-      const plan = await planUserChange(target, { data, now, verificationTtlMs: ctx.verificationTtlMs, codes: ctx.codes });
-      const updated = await applyUserChange(tx, plan, { actorId: actor.id, expectedVersion: target.version, sessions: ctx.sessionsIn(tx) });
+      if (touchesRoles(body)) await tx.activeSuperAdminIds({ lock: true });
+      const plan = await this.#plan(tx, actor, id, body, expectedVersion, { lock: true });
+      const updated = await applyUserChange(tx, plan, { actorId: actor.id, expectedVersion: plan.kind === 'update' ? plan.before.version : undefined, sessions: ctx.sessionsIn(tx) });
       code = plan.code;
       if (plan.kind === 'update' && updated !== plan.before) changes = Object.keys(plan.changes);
       return updated;

@@ -147,7 +147,9 @@ export interface ApplyOptions {
 }
 
 /**
- * Writes one planned change and its activity entry, inside `tx`. An update that would remove the
+ * Writes one planned change and its activity entry, inside `tx`. An update that touches neither
+ * roles nor sessions is one statement and may run on the repository itself, outside a
+ * transaction (the entry still commits with it). An update that would remove the
  * last active super admin fails with LAST_SUPER_ADMIN. Returns the row as stored (for an update
  * that changes nothing, the row as it was, and nothing is written).
  */
@@ -159,12 +161,12 @@ export async function applyUserChange(tx: UserRepository, plan: UserChangePlan, 
   }
   if (isUnchanged(plan)) return plan.before;
   await guardLastSuperAdmin(tx, plan.before, plan.next);
-  const updateOptions = options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion };
-  const updated = await tx.update(plan.before.id, plan.patch, updateOptions);
+  // The activity entry rides on the update (one statement in the Kysely store).
+  const activity = { actor_id: options.actorId === 'self' ? plan.before.id : options.actorId, action: options.action ?? plan.action, changes: plan.changes, created_at: plan.now };
+  const updated = await tx.update(plan.before.id, plan.patch, { expectedVersion: options.expectedVersion, activity });
   if (!updated) throw preconditionFailed();
   // A bumped token version (role, status or password change) ends the user's sessions too.
   if (plan.patch.token_version !== undefined) await (options.sessions ?? tx.sessions)?.revokeAll(updated.id, plan.now);
-  await tx.appendActivity({ user_id: updated.id, actor_id: options.actorId === 'self' ? updated.id : options.actorId, action: options.action ?? plan.action, changes: plan.changes, created_at: plan.now });
   return updated;
 }
 
