@@ -5,7 +5,8 @@
  *
  * Environment: PROFILE_SERVER userkit|raw (default userkit), PROFILE_FRAMEWORK hono|express
  * (default hono; for raw: http|express), PROFILE_DB postgres|pglite (default postgres),
- * PROFILE_SCENARIO get|me|list|list-common|list-rare (default get: GET /users/{id} as admin),
+ * PROFILE_SCENARIO get|me|list|list-common|list-rare|put (default get: GET /users/{id} as admin; put:
+ * PUT /users/{id} of one field to distinct users in turn, as admin),
  * PROFILE_DURATION seconds (default 10), BENCH_CONNECTIONS (default 32), BENCH_USERS (default
  * 100000), DATABASE_URL as for run.mjs. PROFILE_SEEDED_URL profiles against a database an earlier
  * `seed` run filled (it is neither seeded nor dropped; the seed's JSON answer is read again).
@@ -54,8 +55,17 @@ try {
     const token = serverKind === 'raw' ? undefined : await login(server.port, scenario === 'me' ? seed.customer.email : seed.admin.email, seed.password);
     const headers = token ? { authorization: `Bearer ${token}` } : {};
     const list = { list: '', 'list-common': `&q=${seed.search?.common.q}`, 'list-rare': `&q=${seed.search?.rare.q}` }[scenario];
+    let written = 0;
+    const put = {
+      method: 'PUT',
+      path: `${prefix}/users/${seed.customerIds[0]}`,
+      headers: { ...headers, 'content-type': 'application/json' },
+      setupRequest: (req) => ({ ...req, path: `${prefix}/users/${seed.customerIds[written % seed.customerIds.length]}`, body: JSON.stringify({ city: `City ${written++}` }) }),
+    };
     const request =
-      scenario === 'me'
+      scenario === 'put'
+        ? put
+        : scenario === 'me'
         ? { method: 'GET', path: `${prefix}/users/me`, headers }
         : list !== undefined
           ? { method: 'GET', path: `${prefix}/users?limit=20${list}`, headers }

@@ -4,7 +4,8 @@
  *
  *   PROFILE_SEEDED_URL=postgres://…/db QUICK_SCENARIOS=get,me,list,list-common,list-rare,put node bench/http/quick.mjs
  *
- * QUICK_DURATION seconds per scenario (default 5), BENCH_CONNECTIONS (default 32), PROFILE_FRAMEWORK.
+ * QUICK_DURATION seconds per scenario (default 5), BENCH_CONNECTIONS (default 32), PROFILE_FRAMEWORK,
+ * QUICK_LIST_TOTAL_CAP (the server's listTotalCap; default the service's, 1000).
  */
 import { buildServers, load, login, pick, runSeed, startServer } from './lib.mjs';
 
@@ -16,7 +17,10 @@ const connections = Number(env.BENCH_CONNECTIONS ?? 32);
 const scenarios = (env.QUICK_SCENARIOS ?? 'get,me,list,list-common,list-rare,put').split(',');
 if (env.QUICK_NO_BUILD !== '1') await buildServers();
 const seed = await runSeed(['seed', '--url', url, '--describe']);
-const server = await startServer('userkit-server.js', ['--framework', env.PROFILE_FRAMEWORK ?? 'hono', '--db', 'postgres', '--url', url]);
+const server = await startServer('userkit-server.js', [
+  '--framework', env.PROFILE_FRAMEWORK ?? 'hono', '--db', 'postgres', '--url', url,
+  ...(env.QUICK_LIST_TOTAL_CAP ? ['--list-total-cap', env.QUICK_LIST_TOTAL_CAP] : []),
+]);
 try {
   const admin = { authorization: `Bearer ${await login(server.port, seed.admin.email, seed.password)}` };
   const me = { authorization: `Bearer ${await login(server.port, seed.customer.email, seed.password)}` };

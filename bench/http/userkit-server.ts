@@ -5,6 +5,7 @@
  *
  *   --framework hono|express  --db postgres|pglite  --url <postgres url> | --data-dir <pglite dir>
  *   --hasher worker|bcryptjs|default
+ *   --list-total-cap <n>   the service's listTotalCap (default: the service's own, 1000)
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
   const kind = required(args, 'db');
   const database = await createDatabase(kind === 'postgres' ? { url: required(args, 'url') } : { pglite: { dataDir: required(args, 'data-dir') } });
   const { hasher, label } = chooseHasher(args['hasher'] ?? 'worker');
-  const service = new UserService({ repository: database.repository, mailer: nullMailer, ...(hasher ? { hasher } : {}) });
+  const cap = args['list-total-cap'];
+  const service = new UserService({ repository: database.repository, mailer: nullMailer, ...(hasher ? { hasher } : {}), ...(cap ? { listTotalCap: Number(cap) } : {}) });
   // Unexpected errors are counted (and the first of each kind printed) instead of logged per
   // request: autocannon aborts in-flight requests at the end of every window.
   const unexpected: Record<string, number> = {};

@@ -119,8 +119,8 @@ describe.skipIf(!pgliteEnabled)('userkit CLI over PGlite', () => {
   it('migrates, then says the database is up to date', async () => {
     const first = await cli('migrate');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('Applied 4 migrations');
-    expect(first.stdout).toMatch(/0001_seed_users\n\s+0002_userkit\n\s+0003_list_indexes\n\s+0004_sessions/);
+    expect(first.stdout).toContain('Applied 5 migrations');
+    expect(first.stdout).toMatch(/0001_seed_users\n\s+0002_userkit\n\s+0003_list_indexes\n\s+0004_sessions\n\s+0005_storage_settings/);
     expect(existsSync(join(pgliteDir, 'PG_VERSION'))).toBe(true);
 
     const second = await cli('migrate', '--data-dir', dataDir);

@@ -6,6 +6,7 @@ import { UserkitError, isUserkitError, insertableColumns, patchableColumns, user
 import { type ActivityRecord, type ActorLookup, type ActorLookupResult, type FindOptions, type NewActivityRecord, type UpdateOptions, type UserRepository } from '@userkit/core/server';
 import type { Database } from './database';
 import { hotQueries, toUserRecord, type UserRow } from './hot-queries';
+import { markHotStatement } from './prepared-statements';
 import { KyselyUserList } from './kysely-user-list';
 import { KyselyActivityLog } from './kysely-activity-log';
 import { KyselyCreditLedger } from './kysely-credit-ledger';
@@ -252,8 +253,10 @@ export class KyselyUserRepository implements UserRepository {
         return row && toUserRecord(row);
       }
       // The activity entry rides on the UPDATE as a data-modifying CTE: one statement, so one
-      // round trip and atomic without a transaction; no updated row, no entry.
-      const row = await this.#db
+      // round trip and atomic without a transaction; no updated row, no entry. Its text depends
+      // only on the changed columns, so it runs as a prepared statement (parsed and planned once
+      // per connection; parsing and planning this CTE cost about as much as running it).
+      const statement = this.#db
         .with('updated', (db) => update(db as unknown as Kysely<Database>))
         .with('logged', (db) =>
           db
@@ -273,7 +276,9 @@ export class KyselyUserRepository implements UserRepository {
         )
         .selectFrom('updated')
         .select(userColumns)
-        .executeTakeFirst();
+        .compile();
+      markHotStatement(statement.sql);
+      const [row] = (await this.#db.executeQuery(statement)).rows;
       return row && toUserRecord(row as UserRow);
     });
   }

@@ -32,7 +32,7 @@ for (const target of databaseTargets()) {
       await sql.raw(oldUsersTable).execute(db);
       await sql.raw(oldRow).execute(db);
 
-      expect(await migrateToLatest(db)).toEqual(['0001_seed_users', '0002_userkit', '0003_list_indexes', '0004_sessions']);
+      expect(await migrateToLatest(db)).toEqual(['0001_seed_users', '0002_userkit', '0003_list_indexes', '0004_sessions', '0005_storage_settings']);
 
       const old = await repository.findByEmail('old.customer@example.com');
       expect(old).toMatchObject({
@@ -74,6 +74,17 @@ for (const target of databaseTargets()) {
       );
     });
 
+    it('leaves room for in-page updates and caps the trigram index pending list', async () => {
+      const { db } = await target.openEmpty();
+      await migrateToLatest(db);
+      const options = await sql<{ relname: string; reloptions: string[] | null }>`
+        SELECT relname, reloptions FROM pg_class WHERE relname IN ('users', 'users_search_text_trgm_idx') ORDER BY relname`.execute(db);
+      expect(options.rows).toEqual([
+        { relname: 'users', reloptions: ['fillfactor=90'] },
+        { relname: 'users_search_text_trgm_idx', reloptions: ['gin_pending_list_limit=64'] },
+      ]);
+    });
+
     it('the migrated users table has exactly the columns of the core column table (plus the generated search_text)', async () => {
       const { db } = await target.openEmpty();
       await migrateToLatest(db);
@@ -85,8 +96,8 @@ for (const target of databaseTargets()) {
 
     it('reports pending migrations until applied', async () => {
       const database = await target.openEmpty();
-      expect(await pendingMigrations(database.db)).toEqual(['0001_seed_users', '0002_userkit', '0003_list_indexes', '0004_sessions']);
-      await expect(database.checkMigrations()).rejects.toThrow('0001_seed_users, 0002_userkit, 0003_list_indexes, 0004_sessions');
+      expect(await pendingMigrations(database.db)).toEqual(['0001_seed_users', '0002_userkit', '0003_list_indexes', '0004_sessions', '0005_storage_settings']);
+      await expect(database.checkMigrations()).rejects.toThrow('0001_seed_users, 0002_userkit, 0003_list_indexes, 0004_sessions, 0005_storage_settings');
       await database.migrate();
       await expect(database.checkMigrations()).resolves.toBeUndefined();
     });
@@ -100,7 +111,7 @@ for (const target of databaseTargets()) {
       await expect(migrateToLatest(db)).rejects.toThrow('userkit migration 0002_userkit failed');
       const columns = await sql<{ column_name: string }>`SELECT column_name FROM information_schema.columns WHERE table_name = 'users'`.execute(db);
       expect(columns.rows.map((c) => c.column_name)).not.toContain('version');
-      expect(await pendingMigrations(db)).toEqual(['0001_seed_users', '0002_userkit', '0003_list_indexes', '0004_sessions']);
+      expect(await pendingMigrations(db)).toEqual(['0001_seed_users', '0002_userkit', '0003_list_indexes', '0004_sessions', '0005_storage_settings']);
     });
   });
 }

@@ -7,6 +7,7 @@ import { seedUsersMigration } from './0001-seed-users';
 import { userkitMigration } from './0002-userkit';
 import { listIndexesMigration } from './0003-list-indexes';
 import { sessionsMigration } from './0004-sessions';
+import { storageSettingsMigration } from './0005-storage-settings';
 
 /**
  * Every userkit migration by name, for Kysely's `Migrator` (or `migrateToLatest`, which uses
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0002_userkit': userkitMigration,
   '0003_list_indexes': listIndexesMigration,
   '0004_sessions': sessionsMigration,
+  '0005_storage_settings': storageSettingsMigration,
 };
