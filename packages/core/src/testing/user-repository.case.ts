@@ -300,6 +300,19 @@ export function describeUserRepository(name: string, open: () => Promise<Reposit
           const full = await repo.list(query({ sort, limit: 100 }));
           expect(full.items.map((u) => u.id)).toEqual(seen);
           expect(full.next_cursor).toBeNull();
+          // A search matching every row pages in the same order, within and past the count's cap.
+          for (const totalCap of [100, 4]) {
+            const searched: number[] = [];
+            cursor = undefined;
+            for (let guard = 0; guard < 20; guard++) {
+              const page = await repo.list(query({ sort, q: '@', limit: 3, ...(cursor ? { cursor } : {}) }), { totalCap });
+              expect([page.total, page.total_capped]).toEqual(totalCap === 100 ? [names.length, false] : [4, true]);
+              searched.push(...page.items.map((u) => u.id));
+              if (!page.next_cursor) break;
+              cursor = page.next_cursor;
+            }
+            expect(searched).toEqual(seen);
+          }
         },
       );
 
