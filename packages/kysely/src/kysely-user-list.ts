@@ -29,12 +29,14 @@ export class KyselyUserList {
       return { items: page.items, next_cursor: page.next_cursor, total: known.total, total_capped: known.capped };
     }
     if (query.q && Number.isFinite(cap)) {
-      // Search: count the matches (up to cap + 1) through the trigram index first. When they are
-      // few, the page is read from the matching rows alone (one bitmap scan, sorted after); walking
-      // a sort index and filtering row by row would visit the whole table when the planner guesses
-      // the term is common but it is rare. When they are many, that walk finds a page at once.
-      const count = await this.#count(query, cap);
-      if (count <= cap) return { ...(await this.#page(query, query.cursor, query.limit, { matchesFirst: true })), total: count, total_capped: false };
+      // Search: count the matches (up to cap + 1) through the trigram index first; when they are
+      // within the cap, the same statement answers their ids and the page is read among them by
+      // primary key, so a page costs one trigram scan, not two. (Walking a sort index and filtering
+      // row by row would visit the whole table when the planner guesses the term is common but it
+      // is rare.) When they are many, that walk finds a page at once.
+      const { count, ids } = await this.#countMatches(query, cap);
+      if (count === 0) return { items: [], next_cursor: null, total: 0, total_capped: false };
+      if (count <= cap && ids) return { ...(await this.#page(query, query.cursor, query.limit, { among: ids })), total: count, total_capped: false };
       return { ...(await this.#page(query, query.cursor, query.limit)), total: cap, total_capped: true };
     }
     // The count rides on the page's statement (an uncorrelated subquery, run once); only an empty
@@ -59,6 +61,25 @@ export class KyselyUserList {
     return runMapped(async () => Number((await this.#countExpression(query, cap).executeTakeFirstOrThrow()).total));
   }
 
+  /**
+   * The matches of a search counted up to `cap + 1`, with their ids when they are within the cap
+   * (an aggregate over at most cap + 1 ids; nothing but the count leaves the database otherwise).
+   */
+  #countMatches(query: ListFilters, cap: number): Promise<{ count: number; ids: number[] | null }> {
+    const matching = this.#db
+      .selectFrom('users')
+      .select('id')
+      .where((eb) => filters(eb, query))
+      .limit(cap + 1);
+    return runMapped(async () => {
+      const row = await this.#db
+        .selectFrom(matching.as('matching'))
+        .select((eb) => [eb.fn.countAll<number | string>().as('total'), sql<number[] | null>`case when count(*) <= ${cap} then array_agg(id) end`.as('ids')])
+        .executeTakeFirstOrThrow();
+      return { count: Number(row.total), ids: row.ids === null ? null : row.ids.map(Number) };
+    });
+  }
+
   async *scan(query: ListFilters, batchSize: number): AsyncIterable<UserRecord[]> {
     let cursor: string | undefined;
     do {
@@ -72,9 +93,16 @@ export class KyselyUserList {
    * One keyset page of the list; with `countUpTo`, the matches counted up to that cap + 1 in the
    * same statement (`count`, absent when the page is empty). With `matchesFirst`, the matching rows are
    * collected first and sorted after (for a search known to match few rows), never found by
-   * walking a sort index: OFFSET 0 keeps the planner from merging the two.
+   * walking a sort index: OFFSET 0 keeps the planner from merging the two. With `among`, only
+   * the users of those ids (a search's matches, counted first) are read, by primary key; the
+   * other filters still apply, so a user deleted since is left out.
    */
-  async #page(query: ListFilters, cursor: string | undefined, limit: number, options: { matchesFirst?: boolean; countUpTo?: number } = {}): Promise<Page<UserRecord> & { count?: number }> {
+  async #page(
+    query: ListFilters,
+    cursor: string | undefined,
+    limit: number,
+    options: { matchesFirst?: boolean; countUpTo?: number; among?: readonly number[] } = {},
+  ): Promise<Page<UserRecord> & { count?: number }> {
     const descending = query.sort.startsWith('-');
     const direction = descending ? 'desc' : 'asc';
     const spec = sortSpecs[(descending ? query.sort.slice(1) : query.sort) as SortKey];
@@ -83,7 +111,14 @@ export class KyselyUserList {
       after === undefined
         ? sql<SqlBool>`true`
         : sql<SqlBool>`(${spec.key}, id) ${sql.raw(descending ? '<' : '>')} (${cursorKey(spec, after.value)}, ${after.id})`;
-    const matching = this.#db.selectFrom('users').select(userColumns).where((eb) => filters(eb, query));
+    const among = options.among;
+    const matching = this.#db
+      .selectFrom('users')
+      .select(userColumns)
+      .$if(among !== undefined, (qb) => qb.where(sql<SqlBool>`id = any(cast(${among ?? []} as integer[]))`))
+      // Among a search's matches, the search term is not matched again: planning a LIKE against
+      // the trigram index costs more than reading the few rows, and the ids matched a moment ago.
+      .where((eb) => filters(eb, among === undefined ? query : { ...query, q: undefined }));
     const source = options.matchesFirst ? this.#db.selectFrom(matching.offset(0).as('users')).selectAll() : matching;
     return runMapped(async () => {
       const countUpTo = options.countUpTo;
