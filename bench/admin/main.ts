@@ -15,7 +15,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { listUsersQuerySchema, type ListUsersQueryInput } from '@userkit/core';
-import { BcryptPasswordHasher, UserService, encodeCursor, type Actor, type Mailer } from '@userkit/core/server';
+import { BcryptPasswordHasher, UserService, decodeCursor, encodeCursor, type Actor, type Mailer } from '@userkit/core/server';
 import { backendCpu, backendCpuSince, nodeCpuSeconds } from './cpu';
 import { importCsv, qCommon, qMany, qRare, seedUsersSql } from '../shared/data';
 import { explain, planSummary, timeIt } from './measure';
@@ -110,6 +110,16 @@ async function runExportChild(store: BenchStore): Promise<ExportResult> {
   });
 }
 
+/** The total the deep cursor carries (capped), as the first page at every measured size answers it. */
+const deepCursorTotal = 1000;
+
+/** The repository's view of a list query: a service cursor unwrapped into the page cursor and the total it carries. */
+function repositoryList(query: ListUsersQueryInput): [ReturnType<typeof listUsersQuerySchema.parse>, { knownTotal?: { total: number; capped: boolean } }] {
+  if (query.cursor === undefined) return [listUsersQuerySchema.parse(query), {}];
+  const inner = decodeCursor(query.cursor, 'list').value as string;
+  return [listUsersQuerySchema.parse({ ...query, cursor: inner }), { knownTotal: { total: deepCursorTotal, capped: true } }];
+}
+
 /** Times `service.list` for each shape, then EXPLAINs its statements and times each alone. */
 async function measureList(store: BenchStore, service: UserService, actor: Actor, deepCursor: string, label: string): Promise<ListResult[]> {
   const out: ListResult[] = [];
@@ -122,7 +132,7 @@ async function measureList(store: BenchStore, service: UserService, actor: Actor
   }
   for (const [i, scenario] of listScenarios(deepCursor).entries()) {
     const entry = out[i] as ListResult;
-    const plans = await explain(store, () => store.recordingRepository.list(listUsersQuerySchema.parse(scenario.query)));
+    const plans = await explain(store, () => store.recordingRepository.list(...repositoryList(scenario.query)));
     for (const plan of plans) {
       // A search first collects its matching ids (up to the total cap), then reads the page.
       const role = /count\(\*\)/.test(plan.sql) ? 'total' : /^select "id" from "users"/.test(plan.sql) ? 'matches' : 'page';
@@ -160,7 +170,7 @@ async function benchStore(kind: StoreKind, csvPath: string, passwordHash: string
       storeResult.import = imported;
       const cpu = `CPU: node ${imported.nodeCpuSeconds.toFixed(1)} s${imported.dbCpuSeconds === undefined ? '' : `, PostgreSQL backends ${imported.dbCpuSeconds.toFixed(1)} s`}`;
       progress(kind, `import: ${imported.seconds.toFixed(1)} s, ${Math.round(imported.rowsPerSecond)} rows/s; ${cpu}`);
-      await store.exec('TRUNCATE users, user_activity, credit_transactions RESTART IDENTITY');
+      await store.exec('TRUNCATE users, user_activity, credit_transactions, user_sessions RESTART IDENTITY');
       await store.exec('VACUUM ANALYZE users');
       actor = await createActor(service);
     }
@@ -198,7 +208,9 @@ async function benchStore(kind: StoreKind, csvPath: string, passwordHash: string
       const [middle] = await store.query<{ v: string; id: number }>(
         `SELECT to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS v, id FROM users WHERE deleted_at IS NULL ORDER BY created_at DESC, id DESC OFFSET ${Math.floor(size / 2)} LIMIT 1`,
       );
-      const deepCursor = encodeCursor('-created_at', middle?.v ?? null, middle?.id ?? 1);
+      // The service answers cursors that carry the first page's total (docs/api.md); this one says
+      // "1000, capped", as a first page at these sizes would, packed as core's cursor.ts packs it.
+      const deepCursor = encodeCursor('list', encodeCursor('-created_at', middle?.v ?? null, middle?.id ?? 1), deepCursorTotal * 2 + 1 + 1);
 
       // A fresh service: nothing left over from the import.
       service = newService();

@@ -1,33 +1,21 @@
 /**
- * Migration 5: storage settings for a table that every request reads and many requests write.
+ * Migration 5: room on every page of `users` for updates in place.
  *
- * - `users` gets `fillfactor = 90`: pages are filled to 90% on insert, so an update that changes
- *   no indexed column (a sign-in's `last_login`, credits, a city, a version bump) finds room on its
- *   own page and is a HOT update: no index is touched. Pages written before this migration keep
- *   their fill until they are rewritten.
- * - The trigram index gets `gin_pending_list_limit = 64` (kB, PostgreSQL's minimum). A GIN index
- *   queues new entries in a pending list that every search scans in full, until a vacuum or the
- *   limit (4 MB by default) flushes it. With a stream of writes that list grew to hundreds of
- *   entries between vacuums and a common search ran several times slower (docs/benchmarks.md,
- *   "What moved each figure"); at 64 kB the writer that fills it flushes it, so a search scans at
- *   most a few pages of pending entries and bulk inserts still batch their index work.
+ * `users` gets `fillfactor = 90`: pages are filled to 90% on insert, so an update that changes no
+ * indexed column (a sign-in's `last_login`, credits, a city, a version bump) finds room on its own
+ * page and is a HOT update: no index is touched. On full pages every such update wrote a new entry
+ * into every index, the trigram index included, whose pending list (flushed only by a vacuum or at
+ * 4 MB) every search scans in full: after a few hundred profile edits a common search's count ran
+ * several times slower (docs/benchmarks.md, "What moved each figure"). Pages written before this
+ * migration keep their fill until they are rewritten.
  *
- * Both are storage parameters: no rewrite, no long lock; idempotent. The index part is skipped
- * where migration 3 could not create the trigram index.
+ * A storage parameter: no rewrite, no long lock; idempotent.
  */
 import { sql, type Migration } from 'kysely';
 
-const statements = [
-  'ALTER TABLE users SET (fillfactor = 90)',
-  `DO $$
-   BEGIN
-     IF to_regclass('users_search_text_trgm_idx') IS NOT NULL THEN
-       ALTER INDEX users_search_text_trgm_idx SET (gin_pending_list_limit = 64);
-     END IF;
-   END $$`,
-];
+const statements = ['ALTER TABLE users SET (fillfactor = 90)'];
 
-/** Sets the storage parameters of the users table and its search index. */
+/** Sets the fill factor of the users table. */
 export const storageSettingsMigration: Migration = {
   up: async (db) => {
     for (const statement of statements) await sql.raw(statement).execute(db);
