@@ -213,13 +213,11 @@ export const contract = {
   }),
   getUser: onUser('GET', '/users/:id', {
     access: 'signed-in',
-    tag: 'users',
     summary: 'Read a user',
     success: { status: 200, schema: userSchema, etag: true },
   }),
   updateUser: onUser('PUT', '/users/:id', {
     access: 'signed-in',
-    tag: 'users',
     summary: 'Update a user (partial)',
     description:
       'Fields left out stay as they are. Which fields a caller may set follows the role policy; others answer FIELD_NOT_ALLOWED. Send `If-Match` with the ETag of a previous read to avoid lost updates.',
@@ -230,14 +228,12 @@ export const contract = {
   }),
   deleteUser: onUser('DELETE', '/users/:id', {
     access: 'admin',
-    tag: 'users',
     summary: 'Delete a user (soft)',
     success: { status: 204 },
     errors: ['CANNOT_DELETE_SELF', 'LAST_SUPER_ADMIN'],
   }),
   changePassword: onUser('POST', '/users/:id/password', {
     access: 'signed-in',
-    tag: 'users',
     summary: 'Change or set a password',
     description: 'On oneself with `current_password`; an admin sets a customer’s, a super admin anyone’s. Revokes the user’s tokens.',
     body: passwordChangeSchema,

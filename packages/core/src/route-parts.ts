@@ -79,8 +79,11 @@ export function codeRequest<const P extends `/auth/${string}`, const B extends z
   return emailCodeRoute(path, 'send-code', { ...text, body, success: { status: 202, schema: acceptedSchema } });
 }
 
-/** A route on one user: what it declares besides its method, its `/users/:id…` path and its id. */
-type OnUserSpec = Omit<RouteSpec, 'method' | 'path' | 'params' | 'errors'> & { errors?: readonly ErrorCode[] };
+/** A route on one user: what it declares besides its method, its `/users/:id…` path and its id (its tag is `users` unless it says otherwise). */
+type OnUserSpec = Omit<RouteSpec, 'method' | 'path' | 'params' | 'errors' | 'tag'> & { tag?: RouteSpec['tag']; errors?: readonly ErrorCode[] };
+
+/** The tag of a route on one user: its own, or `users`. */
+type OnUserTag<R extends OnUserSpec> = R extends { tag: infer G extends RouteSpec['tag'] } ? G : 'users';
 
 /** The errors of a route on one user: those of its body (or of a malformed id), of its caller, of a missing user, then its own. */
 type OnUserErrors<R extends OnUserSpec> = readonly [
@@ -91,13 +94,14 @@ type OnUserErrors<R extends OnUserSpec> = readonly [
 ];
 
 /**
- * A route on one user (`/users/:id…`): the id as its path parameters, and the errors any such route
- * may answer before its own: its body's (or VALIDATION_ERROR for a malformed id),
- * UNAUTHENTICATED, FORBIDDEN and NOT_FOUND. `errors` lists only what the route adds.
+ * A route on one user (`/users/:id…`): the id as its path parameters, the tag `users` unless the
+ * spec names another, and the errors any such route may answer before its own: its body's (or
+ * VALIDATION_ERROR for a malformed id), UNAUTHENTICATED, FORBIDDEN and NOT_FOUND. `errors` lists
+ * only what the route adds.
  *
  * @example
  * ```ts
- * onUser('DELETE', '/users/:id', { access: 'admin', tag: 'users', summary: '…', success: { status: 204 }, errors: ['CANNOT_DELETE_SELF'] });
+ * onUser('DELETE', '/users/:id', { access: 'admin', summary: '…', success: { status: 204 }, errors: ['CANNOT_DELETE_SELF'] });
  * // errors: ['VALIDATION_ERROR', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CANNOT_DELETE_SELF']
  * ```
  */
@@ -105,9 +109,10 @@ export function onUser<const M extends HttpMethod, const P extends `/users/:id${
   method: M,
   path: P,
   spec: R,
-): { method: M; path: P; params: typeof idParamsSchema } & Omit<R, 'errors'> & { errors: OnUserErrors<R> } {
+): { method: M; path: P; params: typeof idParamsSchema; tag: OnUserTag<R> } & Omit<R, 'errors' | 'tag'> & { errors: OnUserErrors<R> } {
   const validation = spec.body === undefined ? (['VALIDATION_ERROR'] as const) : bodyErrors;
-  return { method, path, params: idParamsSchema, ...spec, errors: [...validation, ...signedInErrors, 'NOT_FOUND', ...(spec.errors ?? [])] as unknown as OnUserErrors<R> };
+  const tag = (spec.tag ?? 'users') as OnUserTag<R>;
+  return { method, path, params: idParamsSchema, ...spec, tag, errors: [...validation, ...signedInErrors, 'NOT_FOUND', ...(spec.errors ?? [])] as unknown as OnUserErrors<R> };
 }
 
 /**

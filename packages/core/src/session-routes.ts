@@ -65,14 +65,12 @@ export const sessionRoutes = {
   }),
   listUserSessions: onUser('GET', '/users/:id/sessions', {
     access: 'admin',
-    tag: 'users',
     summary: 'A user’s sessions',
     description: sessionAdmins,
     success: { status: 200, schema: sessionListSchema },
   }),
   deleteUserSessions: onUser('DELETE', '/users/:id/sessions', {
     access: 'admin',
-    tag: 'users',
     summary: 'End every session of a user',
     description: sessionAdmins,
     success: { status: 204 },
