@@ -40,9 +40,15 @@ export function scanForSecrets(text: string, where: string): void {
     if (new RegExp(`"${column}"\\s*:`).test(text)) throw new Error(`secret scan: the secret column ${column} in ${where}`);
   }
   for (const password of passwords) if (text.includes(password)) throw new Error(`secret scan: a plaintext password in ${where}`);
-  // A code standing alone: six digits inside a longer run of letters and digits (a request id's
-  // hex, a timestamp) are not a leak, and matching them made the scan fail at random.
-  for (const code of codes) if (new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`).test(text)) throw new Error(`secret scan: a mailed verification code in ${where}`);
+  for (const code of codes) if (standingAlone(code).test(text)) throw new Error(`secret scan: a mailed verification code in ${where}`);
+}
+
+/**
+ * Matches `code` standing alone: the same six digits inside a longer run of letters and digits (a
+ * request id's hex, a timestamp) are not a leak, and matching them made the scan fail at random.
+ */
+export function standingAlone(code: string): RegExp {
+  return new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`);
 }
 
 /** Scans a fetch Response (body read from a clone) and its headers. */

@@ -110,18 +110,23 @@ async function runExportChild(store: BenchStore): Promise<ExportResult> {
   });
 }
 
-/** The total the deep cursor carries (capped), as the first page at every measured size answers it. */
-const deepCursorTotal = 1000;
+/** The deep cursor: the service's own first-page cursor (which carries the total) moved to `inner`, the page cursor of the middle row. */
+async function deepCursorOf(service: UserService, actor: Actor, inner: string): Promise<{ cursor: string; knownTotal: { total: number; capped: boolean } }> {
+  const first = await service.list(actor, {});
+  if (first.next_cursor === null) throw new Error('bench: the first page has no next cursor');
+  return { cursor: encodeCursor('list', inner, decodeCursor(first.next_cursor, 'list').id), knownTotal: { total: first.total, capped: first.total_capped } };
+}
 
-/** The repository's view of a list query: a service cursor unwrapped into the page cursor and the total it carries. */
-function repositoryList(query: ListUsersQueryInput): [ReturnType<typeof listUsersQuerySchema.parse>, { knownTotal?: { total: number; capped: boolean } }] {
+/** The repository's view of a list query: a service cursor unwrapped into the page cursor, with the total it carries. */
+function repositoryList(query: ListUsersQueryInput, knownTotal: { total: number; capped: boolean }): [ReturnType<typeof listUsersQuerySchema.parse>, { knownTotal?: { total: number; capped: boolean } }] {
   if (query.cursor === undefined) return [listUsersQuerySchema.parse(query), {}];
   const inner = decodeCursor(query.cursor, 'list').value as string;
-  return [listUsersQuerySchema.parse({ ...query, cursor: inner }), { knownTotal: { total: deepCursorTotal, capped: true } }];
+  return [listUsersQuerySchema.parse({ ...query, cursor: inner }), { knownTotal }];
 }
 
 /** Times `service.list` for each shape, then EXPLAINs its statements and times each alone. */
-async function measureList(store: BenchStore, service: UserService, actor: Actor, deepCursor: string, label: string): Promise<ListResult[]> {
+async function measureList(store: BenchStore, service: UserService, actor: Actor, deep: { cursor: string; knownTotal: { total: number; capped: boolean } }, label: string): Promise<ListResult[]> {
+  const deepCursor = deep.cursor;
   const out: ListResult[] = [];
   for (const scenario of listScenarios(deepCursor)) {
     global.gc?.();
@@ -132,7 +137,7 @@ async function measureList(store: BenchStore, service: UserService, actor: Actor
   }
   for (const [i, scenario] of listScenarios(deepCursor).entries()) {
     const entry = out[i] as ListResult;
-    const plans = await explain(store, () => store.recordingRepository.list(...repositoryList(scenario.query)));
+    const plans = await explain(store, () => store.recordingRepository.list(...repositoryList(scenario.query, deep.knownTotal)));
     for (const plan of plans) {
       // A search first collects its matching ids (up to the total cap), then reads the page.
       const role = /count\(\*\)/.test(plan.sql) ? 'total' : /^select "id" from "users"/.test(plan.sql) ? 'matches' : 'page';
@@ -208,13 +213,11 @@ async function benchStore(kind: StoreKind, csvPath: string, passwordHash: string
       const [middle] = await store.query<{ v: string; id: number }>(
         `SELECT to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS v, id FROM users WHERE deleted_at IS NULL ORDER BY created_at DESC, id DESC OFFSET ${Math.floor(size / 2)} LIMIT 1`,
       );
-      // The service answers cursors that carry the first page's total (docs/api.md); this one says
-      // "1000, capped", as a first page at these sizes would, packed as core's cursor.ts packs it.
-      const deepCursor = encodeCursor('list', encodeCursor('-created_at', middle?.v ?? null, middle?.id ?? 1), deepCursorTotal * 2 + 1 + 1);
-
       // A fresh service: nothing left over from the import.
       service = newService();
-      sizeResult.list = await measureList(store, service, actor, deepCursor, String(size));
+      // The service answers cursors that carry the first page's total (docs/api.md).
+      const deep = await deepCursorOf(service, actor, encodeCursor('-created_at', middle?.v ?? null, middle?.id ?? 1));
+      sizeResult.list = await measureList(store, service, actor, deep, String(size));
       global.gc?.();
       sizeResult.stats = await timeIt(() => service.stats(actor), { iterations: 20, warmup: 2, budgetMs: scenarioBudgetMs, minIterations: 5 });
       progress(kind, `${size} stats: p50 ${sizeResult.stats.p50} ms, p95 ${sizeResult.stats.p95} ms (n=${sizeResult.stats.n})`);

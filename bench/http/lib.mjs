@@ -204,3 +204,27 @@ export function combine(windows) {
 
 /** A random element of `items`. */
 export const pick = (items) => items[Math.floor(Math.random() * items.length)];
+
+/**
+ * The requests of the quick looks (quick.mjs, profile.mjs), by scenario name: `get` (a random
+ * generated customer), `me`, `list`, `list-common`, `list-rare` and `put` (one field of each
+ * generated customer in turn). `admin` and `me` are the headers each is sent with; `prefix` is
+ * where the API is mounted ('' for the raw baselines).
+ */
+export function scenarioRequests({ seed, prefix = '/api', admin = {}, me = {} }) {
+  const ids = seed.customerIds;
+  let written = 0;
+  return {
+    get: { method: 'GET', path: `${prefix}/users/${ids[0]}`, headers: admin, setupRequest: (req) => ({ ...req, path: `${prefix}/users/${pick(ids)}` }) },
+    me: { method: 'GET', path: `${prefix}/users/me`, headers: me },
+    list: { method: 'GET', path: `${prefix}/users?limit=20`, headers: admin },
+    'list-common': { method: 'GET', path: `${prefix}/users?limit=20&q=${seed.search?.common.q}`, headers: admin },
+    'list-rare': { method: 'GET', path: `${prefix}/users?limit=20&q=${seed.search?.rare.q}`, headers: admin },
+    put: {
+      method: 'PUT',
+      path: `${prefix}/users/${ids[0]}`,
+      headers: { ...admin, 'content-type': 'application/json' },
+      setupRequest: (req) => ({ ...req, path: `${prefix}/users/${ids[written % ids.length]}`, body: JSON.stringify({ city: `City ${written++}` }) }),
+    },
+  };
+}

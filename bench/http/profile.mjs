@@ -17,7 +17,7 @@
 import { mkdirSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildServers, here, load, login, pick, runSeed, startServer } from './lib.mjs';
+import { buildServers, here, load, login, runSeed, scenarioRequests, startServer } from './lib.mjs';
 import { summarize } from './summarize-profile.mjs';
 
 const env = process.env;
@@ -54,22 +54,8 @@ try {
     const prefix = serverKind === 'raw' ? '' : '/api';
     const token = serverKind === 'raw' ? undefined : await login(server.port, scenario === 'me' ? seed.customer.email : seed.admin.email, seed.password);
     const headers = token ? { authorization: `Bearer ${token}` } : {};
-    const list = { list: '', 'list-common': `&q=${seed.search?.common.q}`, 'list-rare': `&q=${seed.search?.rare.q}` }[scenario];
-    let written = 0;
-    const put = {
-      method: 'PUT',
-      path: `${prefix}/users/${seed.customerIds[0]}`,
-      headers: { ...headers, 'content-type': 'application/json' },
-      setupRequest: (req) => ({ ...req, path: `${prefix}/users/${seed.customerIds[written % seed.customerIds.length]}`, body: JSON.stringify({ city: `City ${written++}` }) }),
-    };
-    const request =
-      scenario === 'put'
-        ? put
-        : scenario === 'me'
-        ? { method: 'GET', path: `${prefix}/users/me`, headers }
-        : list !== undefined
-          ? { method: 'GET', path: `${prefix}/users?limit=20${list}`, headers }
-          : { method: 'GET', path: `${prefix}/users/${seed.customerIds[0]}`, headers, setupRequest: (req) => ({ ...req, path: `${prefix}/users/${pick(seed.customerIds)}` }) };
+    const request = scenarioRequests({ seed, prefix, admin: headers, me: headers })[scenario];
+    if (!request) throw new Error(`unknown PROFILE_SCENARIO ${scenario}`);
     await load({ port: server.port, connections, duration: 3, request });
     const dir = join(here, '.profiles');
     mkdirSync(dir, { recursive: true });

@@ -7,7 +7,7 @@
  * QUICK_DURATION seconds per scenario (default 5), BENCH_CONNECTIONS (default 32), PROFILE_FRAMEWORK,
  * QUICK_LIST_TOTAL_CAP (the server's listTotalCap; default the service's, 1000).
  */
-import { buildServers, load, login, pick, runSeed, startServer } from './lib.mjs';
+import { buildServers, load, login, runSeed, scenarioRequests, startServer } from './lib.mjs';
 
 const env = process.env;
 const url = env.PROFILE_SEEDED_URL;
@@ -24,21 +24,7 @@ const server = await startServer('userkit-server.js', [
 try {
   const admin = { authorization: `Bearer ${await login(server.port, seed.admin.email, seed.password)}` };
   const me = { authorization: `Bearer ${await login(server.port, seed.customer.email, seed.password)}` };
-  const ids = seed.customerIds;
-  let n = 0;
-  const requests = {
-    get: { method: 'GET', path: `/api/users/${ids[0]}`, headers: admin, setupRequest: (req) => ({ ...req, path: `/api/users/${pick(ids)}` }) },
-    me: { method: 'GET', path: '/api/users/me', headers: me },
-    list: { method: 'GET', path: '/api/users?limit=20', headers: admin },
-    'list-common': { method: 'GET', path: `/api/users?limit=20&q=${seed.search.common.q}`, headers: admin },
-    'list-rare': { method: 'GET', path: `/api/users?limit=20&q=${seed.search.rare.q}`, headers: admin },
-    put: {
-      method: 'PUT',
-      path: `/api/users/${ids[0]}`,
-      headers: { ...admin, 'content-type': 'application/json' },
-      setupRequest: (req) => ({ ...req, path: `/api/users/${ids[n++ % ids.length]}`, body: JSON.stringify({ city: `City ${n}` }) }),
-    },
-  };
+  const requests = scenarioRequests({ seed, admin, me });
   for (const name of scenarios) {
     await load({ port: server.port, connections, duration: 1, request: requests[name] });
     const before = await server.stats();

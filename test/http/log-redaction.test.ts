@@ -8,7 +8,7 @@
 import type { RequestLogger } from '@userkit/core/server';
 import bcrypt from 'bcryptjs';
 import { expect, it } from 'vitest';
-import { scanForSecrets } from '../secret-scan';
+import { scanForSecrets, standingAlone } from '../secret-scan';
 import { describeEachTarget, storeTargets } from './harness';
 import { seedAs, toNdjson } from './support';
 
@@ -69,7 +69,6 @@ describeEachTarget('request log', ({ h, start }) => {
     for (const secret of [password, newPassword, 'Wrong-plaintext-passphrase-9', imported, token, admin.token, bea.token, 'search=ada', 'format=ndjson']) {
       expect(text).not.toContain(secret);
     }
-    // The mailed code standing alone (the same six digits inside a request id or a timestamp are not it).
-    expect(text).not.toMatch(new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`));
+    expect(text).not.toMatch(standingAlone(String(code)));
   });
 }, { stores: () => storeTargets().slice(0, 1) });

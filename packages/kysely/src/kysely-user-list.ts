@@ -34,9 +34,9 @@ export class KyselyUserList {
       // primary key, so a page costs one trigram scan, not two. (Walking a sort index and filtering
       // row by row would visit the whole table when the planner guesses the term is common but it
       // is rare.) When they are many, that walk finds a page at once.
-      const { count, ids } = await this.#countMatches(query, cap);
-      if (count === 0) return { items: [], next_cursor: null, total: 0, total_capped: false };
-      if (count <= cap && ids) return { ...(await this.#page(query, query.cursor, query.limit, { among: ids })), total: count, total_capped: false };
+      const ids = await this.#matchingIds(query, cap);
+      if (ids?.length === 0) return { items: [], next_cursor: null, total: 0, total_capped: false };
+      if (ids) return { ...(await this.#page(query, query.cursor, query.limit, { among: ids })), total: ids.length, total_capped: false };
       return { ...(await this.#page(query, query.cursor, query.limit)), total: cap, total_capped: true };
     }
     // The count rides on the page's statement (an uncorrelated subquery, run once); only an empty
@@ -62,10 +62,10 @@ export class KyselyUserList {
   }
 
   /**
-   * The matches of a search counted up to `cap + 1`, with their ids when they are within the cap
-   * (an aggregate over at most cap + 1 ids; nothing but the count leaves the database otherwise).
+   * The ids of a search's matches when they are within the cap, or null when more match: counted
+   * up to `cap + 1` in one aggregate, so nothing but that verdict leaves the database for many.
    */
-  #countMatches(query: ListFilters, cap: number): Promise<{ count: number; ids: number[] | null }> {
+  #matchingIds(query: ListFilters, cap: number): Promise<number[] | null> {
     const matching = this.#db
       .selectFrom('users')
       .select('id')
@@ -74,9 +74,9 @@ export class KyselyUserList {
     return runMapped(async () => {
       const row = await this.#db
         .selectFrom(matching.as('matching'))
-        .select((eb) => [eb.fn.countAll<number | string>().as('total'), sql<number[] | null>`case when count(*) <= ${cap} then array_agg(id) end`.as('ids')])
+        .select(sql<number[] | null>`case when count(*) <= ${cap} then coalesce(array_agg(id), '{}') end`.as('ids'))
         .executeTakeFirstOrThrow();
-      return { count: Number(row.total), ids: row.ids === null ? null : row.ids.map(Number) };
+      return row.ids === null ? null : row.ids.map(Number);
     });
   }
 

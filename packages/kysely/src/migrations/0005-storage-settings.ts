@@ -13,11 +13,9 @@
  */
 import { sql, type Migration } from 'kysely';
 
-const statements = ['ALTER TABLE users SET (fillfactor = 90)'];
-
 /** Sets the fill factor of the users table. */
 export const storageSettingsMigration: Migration = {
   up: async (db) => {
-    for (const statement of statements) await sql.raw(statement).execute(db);
+    await sql`ALTER TABLE users SET (fillfactor = 90)`.execute(db);
   },
 };
