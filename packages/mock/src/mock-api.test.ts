@@ -241,8 +241,13 @@ describe('live statistics against the mock API', () => {
     const activity: { event: string; user_id: number | null }[] = [];
     let created: User | undefined;
     await new Promise<void>((resolve, reject) => {
-      // Done once the user is created and the statistics counted it, in whichever order they come.
-      const check = () => (created && totals.at(-1) === (totals[0] ?? 0) + 1 ? resolve() : undefined);
+      // Done once the user is created, the statistics counted it and its change arrived, in
+      // whichever order they come (a recomputation set off by an earlier test's changes may
+      // count the new user before its own change is published).
+      const check = () =>
+        created && totals.at(-1) === (totals[0] ?? 0) + 1 && activity.some((change) => change.event === 'user.created' && change.user_id === created?.id)
+          ? resolve()
+          : undefined;
       client.subscribeStats({
         signal: stop.signal,
         onStats: (stats) => {
@@ -250,7 +255,7 @@ describe('live statistics against the mock API', () => {
           if (totals.length === 1) void client.createUser({ body: { email: 'live-new@example.test', password: 'a long passphrase' } }).then((user) => void ((created = user), check()), reject);
           else check();
         },
-        onActivity: (change) => activity.push(change),
+        onActivity: (change) => void (activity.push(change), check()),
         onError: (error, retryInMs) => (retryInMs === undefined ? reject(error) : undefined),
       });
     });
