@@ -5,16 +5,11 @@
  */
 import * as z from 'zod';
 import type { ErrorCode } from './errors';
-import {
-  activityPageSchema,
-  creditAdjustmentResultSchema,
-  creditAdjustmentSchema,
-  creditPageSchema,
-  userStatsSchema,
-} from './ledger-schema';
+import { activityPageSchema, userStatsSchema } from './ledger-schema';
 import { listUsersQuerySchema } from './list-query-schema';
 import { acceptedSchema, idParamsSchema, loginResponseSchema } from './session-schema';
-import { bodyErrors, codeRequest, emailCodeRoute, onUser, rateLimitedRoute, route, signedInErrors, userLog } from './route-parts';
+import { bodyErrors, codeRequest, emailCodeRoute, noContent, onUser, rateLimitedRoute, route, signedInErrors, userLog } from './route-parts';
+import { creditRoutes } from './credit-routes';
 import { sessionRoutes } from './session-routes';
 import { exportQuerySchema } from './user-export';
 import { importContentTypes, importQuerySchema, importResultSchema } from './import-schema';
@@ -229,7 +224,7 @@ export const contract = {
   deleteUser: onUser('DELETE', '/users/:id', {
     access: 'admin',
     summary: 'Delete a user (soft)',
-    success: { status: 204 },
+    success: noContent,
     errors: ['CANNOT_DELETE_SELF', 'LAST_SUPER_ADMIN'],
   }),
   changePassword: onUser('POST', '/users/:id/password', {
@@ -237,23 +232,10 @@ export const contract = {
     summary: 'Change or set a password',
     description: 'On oneself with `current_password`; an admin sets a customer’s, a super admin anyone’s. Revokes the user’s tokens.',
     body: passwordChangeSchema,
-    success: { status: 204 },
+    success: noContent,
     errors: ['WEAK_PASSWORD', 'INVALID_CURRENT_PASSWORD'],
   }),
-  adjustCredits: onUser('POST', '/users/:id/credits', {
-    access: 'admin',
-    tag: 'credits',
-    summary: 'Adjust credits',
-    description: 'Adds a non-zero amount (negative to spend). With `Idempotency-Key`, a retry applies once. The balance never goes below zero.',
-    body: creditAdjustmentSchema,
-    headers: { idempotencyKey: true },
-    success: { status: 200, schema: creditAdjustmentResultSchema },
-    errors: ['INSUFFICIENT_CREDITS'],
-  }),
-  listCredits: userLog('/users/:id/credits', 'credits', creditPageSchema, {
-    summary: 'Balance and ledger',
-    description: 'The balance and the transactions, newest first, keyset-paginated.',
-  }),
+  ...creditRoutes,
   listActivity: userLog('/users/:id/activity', 'users', activityPageSchema, {
     summary: 'Activity log',
     description: 'What happened to this user, newest first, keyset-paginated. Never holds a secret.',

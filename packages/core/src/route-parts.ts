@@ -20,6 +20,9 @@ export const bodyErrors = ['VALIDATION_ERROR', 'INVALID_JSON', 'UNSUPPORTED_MEDI
 /** What a route for signed-in callers answers to a missing or dead token, and to a caller the role policy refuses. */
 export const signedInErrors = ['UNAUTHENTICATED', 'FORBIDDEN'] as const;
 
+/** The answer of a route that succeeds with nothing to say: 204, no body. */
+export const noContent = { status: 204 } as const satisfies RouteSpec['success'];
+
 /** What a route says of itself in the API documentation. */
 type RouteText = Pick<RouteSpec, 'summary' | 'description'>;
 
@@ -31,7 +34,7 @@ type AuthSpec = Omit<RouteSpec, 'method' | 'path' | 'tag'>;
  *
  * @example
  * ```ts
- * authRoute('/auth/logout-all', { access: 'signed-in', summary: '…', success: { status: 204 }, errors: signedInErrors });
+ * authRoute('/auth/logout-all', { access: 'signed-in', summary: '…', success: noContent, errors: signedInErrors });
  * ```
  */
 export function authRoute<const P extends `/auth/${string}`, const R extends AuthSpec>(path: P, spec: R): { method: 'POST'; path: P; tag: 'auth' } & R {
@@ -101,7 +104,7 @@ type OnUserErrors<R extends OnUserSpec> = readonly [
  *
  * @example
  * ```ts
- * onUser('DELETE', '/users/:id', { access: 'admin', summary: '…', success: { status: 204 }, errors: ['CANNOT_DELETE_SELF'] });
+ * onUser('DELETE', '/users/:id', { access: 'admin', summary: '…', success: noContent, errors: ['CANNOT_DELETE_SELF'] });
  * // errors: ['VALIDATION_ERROR', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CANNOT_DELETE_SELF']
  * ```
  */

@@ -3,7 +3,7 @@
  * Declared apart so the contract file stays readable; same shape, same rules.
  */
 import type { RouteSpec } from './contract';
-import { authRoute, bodyErrors, codeRequest, emailCodeRoute, onUser, route, signedInErrors } from './route-parts';
+import { authRoute, bodyErrors, codeRequest, emailCodeRoute, noContent, onUser, route, signedInErrors } from './route-parts';
 import { forgotPasswordSchema, loginResponseSchema, refreshSchema, resetPasswordSchema, sessionListSchema, sessionParamsSchema } from './session-schema';
 
 /** Who may list or end a user's sessions (both admin routes). */
@@ -24,13 +24,13 @@ export const sessionRoutes = {
     access: 'signed-in',
     summary: 'End this session',
     description: 'Ends the session of the access token: its refresh token and its access tokens stop working at once.',
-    success: { status: 204 },
+    success: noContent,
     errors: signedInErrors,
   }),
   logoutAll: authRoute('/auth/logout-all', {
     access: 'signed-in',
     summary: 'End every session of the signed-in user',
-    success: { status: 204 },
+    success: noContent,
     errors: signedInErrors,
   }),
   forgotPassword: codeRequest('/auth/forgot-password', forgotPasswordSchema, {
@@ -41,7 +41,7 @@ export const sessionRoutes = {
     summary: 'Set a new password with a reset code',
     description: 'Sets the password (under the password policy) and ends every session of the user.',
     body: resetPasswordSchema,
-    success: { status: 204 },
+    success: noContent,
     errors: ['WEAK_PASSWORD', 'INVALID_VERIFICATION_CODE'],
   }),
   listMySessions: route({
@@ -60,7 +60,7 @@ export const sessionRoutes = {
     tag: 'users',
     summary: 'End one of the signed-in user’s sessions',
     params: sessionParamsSchema,
-    success: { status: 204 },
+    success: noContent,
     errors: ['VALIDATION_ERROR', 'UNAUTHENTICATED', 'NOT_FOUND'],
   }),
   listUserSessions: onUser('GET', '/users/:id/sessions', {
@@ -73,6 +73,6 @@ export const sessionRoutes = {
     access: 'admin',
     summary: 'End every session of a user',
     description: sessionAdmins,
-    success: { status: 204 },
+    success: noContent,
   }),
 } as const satisfies Record<string, RouteSpec>;
