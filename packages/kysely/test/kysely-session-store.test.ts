@@ -42,6 +42,8 @@ for (const { name, open } of repositories) {
         // Another user's session does not make this one live.
         expect((await findActor({ id: other.id, sessionId: 'famA', now })).sessionLive).toBe(false);
         expect((await findActor({ id: user.id, sessionId: 'famA', now: later })).sessionLive).toBe(false);
+        // To the millisecond: live one millisecond before it expires.
+        expect((await findActor({ id: user.id, sessionId: 'famA', now: new Date(later.getTime() - 1) })).sessionLive).toBe(true);
 
         await sessions.rotate('famA', { ...base, id: 'famA2', family_id: 'famA', token_hash: 'c'.repeat(64) }, now);
         expect((await findActor({ id: user.id, sessionId: 'famA', now })).sessionLive).toBe(true);
