@@ -71,15 +71,15 @@ export function hotQueries(db: Kysely<Database>): HotQueries {
     const actorSlots = slotsOf(actor.parameters);
     const actorWithSlots = slotsOf(actorWith.parameters);
     for (const text of [byId.sql, byIds.sql, actor.sql, actorWith.sql]) markHotStatement(text);
-    // `now` travels as ISO 8601 text (PostgreSQL reads it as the timestamptz it is compared with):
-    // pg's own Date formatting costs more than the rest of binding the statement.
-    const bind = (slots: Slot[], values: { [K in Slot]?: unknown }) => slots.map((name) => (values[name] instanceof Date ? values[name].toISOString() : values[name]));
+    const bind = (slots: Slot[], values: { [K in Slot]?: unknown }) => slots.map((name) => values[name]);
     queries = {
       findById: (id) => CompiledQuery.raw(byId.sql, [id]) as CompiledQuery<UserRow>,
       findByIds: (ids) => CompiledQuery.raw(byIds.sql, [ids]) as CompiledQuery<UserRow>,
-      findActor: (id, sessionId, now) => CompiledQuery.raw(actor.sql, bind(actorSlots, { id, sessionId, now })) as CompiledQuery<UserRow & { session_live: boolean }>,
+      // `now` travels as ISO 8601 text (PostgreSQL reads it as the timestamptz it is compared with):
+      // pg's own Date formatting costs more than the rest of binding the statement.
+      findActor: (id, sessionId, now) => CompiledQuery.raw(actor.sql, bind(actorSlots, { id, sessionId, now: now.toISOString() })) as CompiledQuery<UserRow & { session_live: boolean }>,
       findActorWith: (actorId, otherId, sessionId, now) =>
-        CompiledQuery.raw(actorWith.sql, bind(actorWithSlots, { actorId, otherId, sessionId, now })) as CompiledQuery<UserRow & { session_live: boolean }>,
+        CompiledQuery.raw(actorWith.sql, bind(actorWithSlots, { actorId, otherId, sessionId, now: now.toISOString() })) as CompiledQuery<UserRow & { session_live: boolean }>,
     };
     hotQueryCache.set(db, queries);
   }
