@@ -23,10 +23,10 @@ import { problemContentType, toProblem } from './problem';
 import { RateLimiter } from './rate-limiter';
 import { toFetchResponse } from './response-body';
 import { createRouter } from './router';
-import { securityHeaders, withSecurityHeaders, type HstsOptions } from './security-headers';
+import { addSecurityHeaders, securityHeaders, type HstsOptions } from './security-headers';
 import { MemoryRateLimitStore, type RateLimitSettings, type RateLimitStore } from './rate-limit-store';
 import { createClientAddressResolver, type TrustProxy } from './client-address';
-import { withRequestLog, type RequestEvent, type RequestLogger, type RequestTrace } from './request-log';
+import { createRequestLog, type RequestEvent, type RequestLogger, type RequestTrace } from './request-log';
 import { SessionCookie, csrfOrigins, type CsrfOptions, type SessionCookieOptions } from './session-cookie';
 import type { UserService } from './user-service';
 import type { UserRecord } from './user-record';
@@ -150,6 +150,8 @@ interface CompiledRoute extends RouteSpec {
   name: RouteName;
   run: OperationRun;
   loadsTarget: boolean;
+  /** The path as logs and metrics name it: `/users/{id}`. */
+  pattern: string;
 }
 
 const router = createRouter<CompiledRoute>(
@@ -158,6 +160,7 @@ const router = createRouter<CompiledRoute>(
     name,
     run: operations[name].run,
     loadsTarget: operations[name].loadsTarget ?? false,
+    pattern: spec.path.replace(/:([a-z_]+)/g, '{$1}'),
   })),
 );
 
@@ -222,14 +225,24 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
   };
 
   const security = securityHeaders(options.hsts);
+  // Every answer's headers start as a copy of these: one clone of a fixed shape per request, where
+  // adding the security headers one by one to each answer cost more than building the rest of it.
+  const base: Readonly<Record<string, string>> = { ...security, ...baseHeaders };
+  const problem = (error: UserkitError, extra?: Record<string, string>) => problemAnswer(error, base, extra);
   // Each answer gets an X-Request-Id and is told to the logger and observer (request-log.ts).
-  const logged = withRequestLog(answer, { ...options, clientAddress, onError });
+  const recordRequest = createRequestLog({ ...options, clientAddress, onError });
   /** Every answer leaves through here: the one place the security headers are added. */
   async function handle(request: CoreRequest): Promise<CoreResponse | undefined> {
-    const response = await logged(request);
-    if (!response) return response;
+    const started = performance.now();
+    const trace: RequestTrace = {};
+    const answered = await answer(request, trace);
+    if (!answered) return answered;
+    recordRequest(request, answered, trace, started);
     // CORS applies to the API's answers only; a path passed on to the app is the app's to answer.
-    return withSecurityHeaders(cors ? cors.apply(request, response) : response, security);
+    const response = cors ? cors.apply(request, answered) : answered;
+    // Answers built here start from `base`; a CORS preflight answer is built by the policy.
+    if (response.headers['x-content-type-options'] === undefined) addSecurityHeaders(response.headers, security);
+    return response;
   }
 
   async function answer(request: CoreRequest, trace: RequestTrace): Promise<CoreResponse | undefined> {
@@ -238,7 +251,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
       // `OPTIONS *` asks about the server as a whole: well-formed, and the host app's to answer.
       if (request.url === '*' && request.method.toUpperCase() === 'OPTIONS') return undefined;
       trace.errorCode = 'VALIDATION_ERROR';
-      return problemResponse(new UserkitError('VALIDATION_ERROR', { detail: 'The request target is not a valid path' }));
+      return problem(new UserkitError('VALIDATION_ERROR', { detail: 'The request target is not a valid path' }));
     }
     let pathname = url.pathname;
     // Fetch-style requests (msw, some runtimes) carry the host only in an absolute URL.
@@ -250,16 +263,16 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
 
     try {
       const docs = options.docs ? await apiDocsResponse(relative, method, options.docs) : undefined;
-      if (docs) return (trace.route = docs.route), { status: docs.status, headers: docs.headers, body: docs.body };
+      if (docs) return (trace.route = docs.route), { status: docs.status, headers: { ...base, ...docs.headers }, body: docs.body };
       const match = router.match(method, relative);
       const route = match.route;
       if (!route) {
         if (match.allow.length === 0) throw new UserkitError('NOT_FOUND', { detail: `No route ${method} ${pathname}` });
         const allow = match.allow.join(', ');
         trace.errorCode = 'METHOD_NOT_ALLOWED';
-        return problemResponse(new UserkitError('METHOD_NOT_ALLOWED', { detail: `Use ${allow}` }), { allow });
+        return problem(new UserkitError('METHOD_NOT_ALLOWED', { detail: `Use ${allow}` }), { allow });
       }
-      trace.route = route.path.replace(/:([a-z_]+)/g, '{$1}');
+      trace.route = route.pattern;
       trace.routeName = route.name;
       // The params schema is the one rule for path parameters; it is read before authentication so
       // a valid id can be loaded with the caller, and its failure reported after the access checks.
@@ -290,7 +303,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         tokens: options.tokens,
         actor,
         params: params?.success ? (params.data as OperationContext['params']) : {},
-        query: queryObject(url.searchParams),
+        query: url.search === '' ? {} : queryObject(url.searchParams),
         body,
         upload,
         importLimits: options.importLimits ?? {},
@@ -307,19 +320,19 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
         ? await limiter.run(route.rateLimit, { email: emailOf(body), address: clientAddress(request) }, () => route.run(context))
         : await route.run(context);
       if (result.stream) {
-        const headers: Record<string, string> = { ...baseHeaders, 'content-type': result.stream.contentType };
+        const headers: Record<string, string> = { ...base, 'content-type': result.stream.contentType };
         Object.assign(headers, result.stream.headers);
         if (result.stream.filename) headers['content-disposition'] = `attachment; filename="${result.stream.filename}"`;
         return { status: result.status ?? route.success.status, headers, body: method === 'HEAD' ? null : result.stream.chunks };
       }
-      const response = successResponse(route, basePath, result.status ?? route.success.status, result.body, method === 'HEAD');
+      const response = successResponse(route, basePath, result.status ?? route.success.status, result.body, method === 'HEAD', base);
       if (result.headers) Object.assign(response.headers, result.headers);
       return response;
     } catch (error) {
       trace.errorCode = isUserkitError(error) ? error.code : 'INTERNAL_ERROR';
-      if (isUserkitError(error)) return problemResponse(error);
+      if (isUserkitError(error)) return problem(error);
       onError(error);
-      return problemResponse(new UserkitError('INTERNAL_ERROR', { detail: 'Something went wrong on our side' }));
+      return problem(new UserkitError('INTERNAL_ERROR', { detail: 'Something went wrong on our side' }));
     }
   }
 
@@ -335,7 +348,7 @@ export function createUserkitHandler(options: UserkitHandlerOptions): UserkitHan
     });
     if (response) return toFetchResponse(response);
     if (context.next) return context.next();
-    return toFetchResponse(withSecurityHeaders(problemResponse(new UserkitError('NOT_FOUND', { detail: `No route ${request.method} ${new URL(request.url).pathname}` })), security));
+    return toFetchResponse(problem(new UserkitError('NOT_FOUND', { detail: `No route ${request.method} ${new URL(request.url).pathname}` })));
   }
 
   return { handle, fetch, guard: guardOver(authenticator), basePath };
@@ -367,8 +380,8 @@ function emailOf(body: unknown): string | undefined {
   return isPlainObject(body) && typeof body['email'] === 'string' ? body['email'].trim().toLowerCase().slice(0, 320) : undefined;
 }
 
-function successResponse(spec: RouteSpec, basePath: string, status: number, body: unknown, head: boolean): CoreResponse {
-  const headers: Record<string, string> = { ...baseHeaders };
+function successResponse(spec: RouteSpec, basePath: string, status: number, body: unknown, head: boolean, base: Readonly<Record<string, string>>): CoreResponse {
+  const headers: Record<string, string> = { ...base };
   if (status === 204 || body === undefined) return { status, headers, body: null };
   headers['content-type'] = 'application/json; charset=utf-8';
   const user = body as { id?: number; version?: number };
@@ -379,7 +392,12 @@ function successResponse(spec: RouteSpec, basePath: string, status: number, body
 
 /** The problem+json response of an error, with the headers its code calls for. */
 export function problemResponse(error: UserkitError, extra: Record<string, string> = {}): CoreResponse {
-  const headers: Record<string, string> = { ...baseHeaders, 'content-type': problemContentType, ...extra };
+  return problemAnswer(error, baseHeaders, extra);
+}
+
+/** {@link problemResponse} over the given base headers (the handler's include the security headers). */
+function problemAnswer(error: UserkitError, base: Readonly<Record<string, string>>, extra?: Record<string, string>): CoreResponse {
+  const headers: Record<string, string> = { ...base, 'content-type': problemContentType, ...extra };
   if (errorStatus[error.code] === 401) headers['www-authenticate'] = 'Bearer realm="userkit"';
   if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
   else if (error.code === 'SERVICE_UNAVAILABLE') headers['retry-after'] = '5';

@@ -40,6 +40,12 @@ describe('createRouter', () => {
     expect(router.match('GET', '/users/7//').route).toBeUndefined();
     expect(router.match('GET', '/users//').route).toBeUndefined();
     expect(router.match('GET', '/users/%37')).toMatchObject({ params: { id: '%37' } });
+    // The same rules for a path without parameters (matched whole, before any walk).
+    const fixed = createRouter([named('me', 'GET', '/users/me'), named('a', 'GET', '/users/:id')]);
+    expect(fixed.match('GET', '/users/me/')).toEqual({ route: expect.objectContaining({ name: 'me' }), params: {} });
+    expect(fixed.match('GET', 'users/me').route?.name).toBe('me');
+    expect(fixed.match('GET', '/users/me//').route).toBeUndefined();
+    expect(fixed.match('GET', '//users/me').route).toBeUndefined();
   });
 
   it('refuses two routes for one method and path, and two parameter names at one place', () => {

@@ -44,6 +44,14 @@ function segmentsOf(path: string): string[] {
 }
 
 const noMethods: readonly string[] = [];
+const noParams: Readonly<Record<string, string>> = Object.freeze({});
+
+/** A path without its leading and trailing slash: the key of a route without parameters. */
+function trimmed(path: string): string {
+  const start = path.startsWith('/') ? 1 : 0;
+  const end = path.length > start && path.endsWith('/') ? path.length - 1 : path.length;
+  return path.slice(start, end);
+}
 
 /**
  * Compiles routes into a {@link Router}. Throws on two routes for the same method and path, or on
@@ -58,7 +66,15 @@ const noMethods: readonly string[] = [];
  */
 export function createRouter<T extends RoutePattern>(routes: Iterable<T>): Router<T> {
   const root = newNode<T>();
+  // Routes without parameters, by trimmed path then method: the walk below would find each of them
+  // first anyway (fixed segments win), so an exact hit skips it.
+  const exact = new Map<string, Map<string, T>>();
   for (const route of routes) {
+    if (!route.path.includes('/:')) {
+      const key = trimmed(route.path);
+      if (!exact.has(key)) exact.set(key, new Map());
+      exact.get(key)?.set(route.method, route);
+    }
     let node = root;
     for (const segment of segmentsOf(route.path)) {
       if (segment.startsWith(':')) {
@@ -77,6 +93,9 @@ export function createRouter<T extends RoutePattern>(routes: Iterable<T>): Route
   }
 
   function match(method: string, path: string): RouteHit<T> | RouteMiss {
+    const sameShape = exact.get(trimmed(path));
+    const direct = sameShape && (sameShape.get(method) ?? (method === 'HEAD' ? sameShape.get('GET') : undefined));
+    if (direct) return { route: direct, params: noParams };
     const segments = segmentsOf(path);
     const names: string[] = [];
     const values: string[] = [];

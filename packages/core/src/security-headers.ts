@@ -39,7 +39,11 @@ export function securityHeaders(hsts?: HstsOptions | false): Readonly<Record<str
   return headers;
 }
 
-/** The response with the security headers added (a header the response sets itself is kept). */
-export function withSecurityHeaders<R extends { headers: Record<string, string> }>(response: R, headers: Readonly<Record<string, string>>): R {
-  return { ...response, headers: { ...headers, ...response.headers } };
+/**
+ * Adds the security headers to a response's own (freshly built, so mutable) header record; a
+ * header the response sets itself is kept. Returns the same record.
+ */
+export function addSecurityHeaders(headers: Record<string, string>, security: Readonly<Record<string, string>>): Record<string, string> {
+  for (const name in security) headers[name] ??= security[name] as string;
+  return headers;
 }

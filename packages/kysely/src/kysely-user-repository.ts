@@ -135,12 +135,11 @@ export class KyselyUserRepository implements UserRepository {
       const liveRow = (wanted: number) => rows.find((row) => row.id === wanted && row.deleted_at === null);
       const actorRow = liveRow(id);
       const otherRow = otherId === undefined ? undefined : liveRow(otherId);
-      const strip = ({ session_live: _, ...row }: UserRow & { session_live: boolean }) => toUserRecord(row);
-      return {
-        actor: actorRow && strip(actorRow),
-        sessionLive: actorRow?.session_live === true,
-        other: otherId === undefined ? undefined : otherRow ? strip(otherRow) : null,
-      };
+      const other = otherId === undefined ? undefined : otherRow ? toUserRecord(otherRow) : null;
+      // The statement returns the caller only while the session is live; without it, the caller
+      // is gone or the session has ended, and one more lookup (on rejected requests only) says which.
+      if (!actorRow && !rows.some((row) => row.id === id)) return { actor: await this.findById(id), sessionLive: false, other };
+      return { actor: actorRow && toUserRecord(actorRow), sessionLive: actorRow !== undefined, other };
     });
   }
 

@@ -48,10 +48,15 @@ for (const { name, open } of repositories) {
         await sessions.rotate('famA', { ...base, id: 'famA2', family_id: 'famA', token_hash: 'c'.repeat(64) }, now);
         expect((await findActor({ id: user.id, sessionId: 'famA', now })).sessionLive).toBe(true);
         await sessions.revokeFamily(user.id, 'famA', now);
-        expect((await findActor({ id: user.id, sessionId: 'famA', now })).sessionLive).toBe(false);
-        expect((await findActor({ id: user.id, sessionId: 'famA', otherId: other.id, now })).sessionLive).toBe(false);
+        // An ended session still finds its caller (the service tells "session ended" from "account gone").
+        expect(await findActor({ id: user.id, sessionId: 'famA', now })).toMatchObject({ actor: { id: user.id }, sessionLive: false });
+        expect(await findActor({ id: user.id, sessionId: 'famA', otherId: other.id, now })).toMatchObject({ actor: { id: user.id }, sessionLive: false, other: { id: other.id } });
+        expect(await findActor({ id: 999_999, sessionId: 'famB', now })).toMatchObject({ actor: undefined, sessionLive: false });
         expect((await findActor({ id: user.id, sessionId: 'famB', otherId: other.id, now })).sessionLive).toBe(true);
         expect(await findActor({ id: user.id, now })).toMatchObject({ sessionLive: true });
+        // A deleted caller is not found, whatever its session.
+        await repository.update(user.id, { deleted_at: now });
+        expect((await findActor({ id: user.id, sessionId: 'famB', now })).actor).toBeUndefined();
       } finally {
         await close();
       }
