@@ -10,8 +10,7 @@ import type { Authenticator } from './authenticator';
 import { assertJson, clientChunks, defaultBodyLimit, parseJson, readBody, type BodySource } from './body-reader';
 import { contract, type RouteName, type RouteSpec } from './contract';
 import { createCorsPolicy, type CorsOptions } from './cors-policy';
-import { UserkitError, errorStatus, isUserkitError } from './errors';
-import { userEtag } from './etag';
+import { UserkitError, isUserkitError } from './errors';
 import type { JwtTokens } from './jwt-tokens';
 import { createOpenApiDocument } from './openapi-document';
 import { defaultImportLimits, type ImportLimits } from './import-schema';
@@ -19,9 +18,8 @@ import { importContentType } from './user-import';
 import { LiveStats, publishChanges } from './live-stats';
 import { MemoryChangeFeed, type ChangeFeed } from './change-feed';
 import { operations, type OperationContext, type OperationRun } from './operations';
-import { problemContentType, toProblem } from './problem';
 import { RateLimiter } from './rate-limiter';
-import { toFetchResponse } from './response-body';
+import { baseHeaders, problemAnswer, successResponse, toFetchResponse } from './response-body';
 import { createRouter } from './router';
 import { addSecurityHeaders, securityHeaders, type HstsOptions } from './security-headers';
 import { MemoryRateLimitStore, type RateLimitSettings, type RateLimitStore } from './rate-limit-store';
@@ -163,8 +161,6 @@ const router = createRouter<CompiledRoute>(
     pattern: spec.path.replace(/:([a-z_]+)/g, '{$1}'),
   })),
 );
-
-const baseHeaders = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
 /**
  * The path and query of a request target, or undefined when it is none: neither a path nor an
@@ -378,28 +374,4 @@ function queryObject(params: URLSearchParams): Record<string, string | string[]>
 
 function emailOf(body: unknown): string | undefined {
   return isPlainObject(body) && typeof body['email'] === 'string' ? body['email'].trim().toLowerCase().slice(0, 320) : undefined;
-}
-
-function successResponse(spec: RouteSpec, basePath: string, status: number, body: unknown, head: boolean, base: Readonly<Record<string, string>>): CoreResponse {
-  const headers: Record<string, string> = { ...base };
-  if (status === 204 || body === undefined) return { status, headers, body: null };
-  headers['content-type'] = 'application/json; charset=utf-8';
-  const user = body as { id?: number; version?: number };
-  if (spec.success.etag && typeof user.id === 'number' && typeof user.version === 'number') headers['etag'] = userEtag({ id: user.id, version: user.version });
-  if (spec.success.location && typeof user.id === 'number') headers['location'] = `${basePath}/users/${user.id}`;
-  return { status, headers, body: head ? null : JSON.stringify(body) };
-}
-
-/** The problem+json response of an error, with the headers its code calls for. */
-export function problemResponse(error: UserkitError, extra: Record<string, string> = {}): CoreResponse {
-  return problemAnswer(error, baseHeaders, extra);
-}
-
-/** {@link problemResponse} over the given base headers (the handler's include the security headers). */
-function problemAnswer(error: UserkitError, base: Readonly<Record<string, string>>, extra?: Record<string, string>): CoreResponse {
-  const headers: Record<string, string> = { ...base, 'content-type': problemContentType, ...extra };
-  if (errorStatus[error.code] === 401) headers['www-authenticate'] = 'Bearer realm="userkit"';
-  if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
-  else if (error.code === 'SERVICE_UNAVAILABLE') headers['retry-after'] = '5';
-  return { status: errorStatus[error.code], headers, body: JSON.stringify(toProblem(error)) };
 }

@@ -7,7 +7,8 @@
 import { BearerAuthenticator, type AuthRequest, type Authenticator } from './authenticator';
 import { UserkitError, isUserkitError } from './errors';
 import type { JwtTokens } from './jwt-tokens';
-import { problemResponse, type CoreResponse } from './request-handler';
+import type { CoreResponse } from './request-handler';
+import { problemResponse } from './response-body';
 import { toFetchResponse } from './response-body';
 import { toPublicUser } from './user-record';
 import type { User, UserType } from './user-schema';

@@ -39,6 +39,8 @@ for (const { name, open } of repositories) {
         expect(await findActor({ id: user.id, sessionId: 'famA', otherId: other.id, now })).toMatchObject({ actor: { id: user.id }, sessionLive: true, other: { id: other.id } });
         expect(await findActor({ id: user.id, sessionId: 'famA', otherId: 999_999, now })).toMatchObject({ sessionLive: true, other: null });
         expect((await findActor({ id: user.id, sessionId: 'famA', now })).actor).not.toHaveProperty('session_live');
+        // A target comes whole, also when it is the caller (its flows read the credentials).
+        expect((await findActor({ id: user.id, sessionId: 'famA', otherId: user.id, now })).other).toMatchObject({ id: user.id, password_hash: user.password_hash });
         // Another user's session does not make this one live.
         expect((await findActor({ id: other.id, sessionId: 'famA', now })).sessionLive).toBe(false);
         expect((await findActor({ id: user.id, sessionId: 'famA', now: later })).sessionLive).toBe(false);
