@@ -259,6 +259,7 @@ describe.skipIf(!postgresEnabled)('database outage through a TCP proxy (PostgreS
   let name = '';
   const applicationName = `userkit-outage-${randomBytes(4).toString('hex')}`;
   let proxy: TcpProxy | undefined;
+  let proxiedDatabaseUrl = '';
   let direct: pg.Pool | undefined;
   const harnesses = new Map<AdapterName, HttpHarness>();
   let seeded: SeededUser | undefined;
@@ -300,6 +301,7 @@ describe.skipIf(!postgresEnabled)('database outage through a TCP proxy (PostgreS
     const proxiedUrl = new URL(realUrl);
     proxiedUrl.hostname = '127.0.0.1';
     proxiedUrl.port = String(await proxy.start());
+    proxiedDatabaseUrl = proxiedUrl.toString();
 
     for (const adapter of adapters) {
       let database: UserkitDatabase | undefined;
@@ -626,6 +628,23 @@ describe.skipIf(!postgresEnabled)('database outage through a TCP proxy (PostgreS
     const again = await send(hono.baseUrl, 'POST', '/api/users', { token, body: { email, password: 'an acknowledged passphrase', name: 'Lost' } });
     expect(codeOf(again), describeSent(again)).toBe('EMAIL_TAKEN');
     expect(reported, 'nothing unexpected reached onError').toEqual([]);
+
+    // A write outside a transaction run again by name only (a prepared statement: its text is not
+    // on the wire the second time) is in doubt too when its answer is lost: the proxy counts it.
+    live.restore();
+    const client = new pg.Client({ connectionString: proxiedDatabaseUrl });
+    client.on('error', () => {});
+    await client.connect();
+    const write = { name: 'outage_named_write', text: 'UPDATE users SET city = $1 WHERE id = $2', values: ['named', id] };
+    await client.query(write);
+    const counted = live.stats.unansweredCommits;
+    armed = live.cutOnReply('UPDATE 1\0');
+    await expect(client.query({ ...write, values: ['named again', id] })).rejects.toThrow();
+    await armed;
+    expect(live.stats.unansweredCommits, 'the lost answer of a write run by name is counted as in doubt').toBe(counted + 1);
+    await client.end().catch(() => {});
+    live.restore();
+    await readyAgain(hono.baseUrl, 'hono');
   });
 
   it('a connection lost inside a transaction → SERVICE_UNAVAILABLE to the caller, nothing committed, nothing crashes; the pool heals', async () => {

@@ -13,8 +13,9 @@
  * For a PostgreSQL upstream it also counts, at each cut, the connections on which a `commit` was
  * sent and not yet answered (`stats.unansweredCommits`): transactions whose outcome the client
  * cannot know. A write sent outside a transaction (an INSERT or UPDATE that commits by itself)
- * counts alike until the server says it is ready again. (A byte sniff of the protocol: `commit` in
- * a query, the transaction status of each ReadyForQuery.)
+ * counts alike until the server says it is ready again, also when it runs a prepared statement by
+ * name only. (A byte sniff of the protocol: `commit` in a query, the names of prepared statements
+ * that write, the transaction status of each ReadyForQuery.)
  *
  * Loopback only: it listens on 127.0.0.1, never on a public interface.
  *
@@ -61,6 +62,10 @@ interface Pair {
 const commitQuery = /commit\0/i;
 const commitAnswer = /(COMMIT|ROLLBACK)\0/;
 const writeQuery = /\b(update|insert)\b/i;
+/** Parse: 'P', length, statement name, query text (a named prepared statement is parsed once). */
+const parseMessage = /P[\s\S]{4}([^\0]+)\0([^\0]+)\0/g;
+/** Bind: 'B', length, portal name, statement name (a prepared statement run again by name only). */
+const bindMessage = /B[\s\S]{4}[^\0]*\0([^\0]+)\0/g;
 /** ReadyForQuery: 'Z', length 5, then the transaction status ('I' idle, 'T' in a block, 'E' failed block). */
 // eslint-disable-next-line no-control-regex -- the protocol's length bytes are control characters
 const readyForQuery = /Z\0\0\0\x05([ITE])/g;
@@ -91,6 +96,8 @@ export class TcpProxy {
   #port = 0;
   #cut = false;
   #stats = { forwarded: 0, refused: 0, cut: 0, unansweredCommits: 0 };
+  /** Names of the prepared statements that write: run by name later, their text is not on the wire. */
+  #writeStatements = new Set<string>();
   #trigger: { pattern: Buffer; fired: () => void } | undefined;
 
   constructor(target: TcpProxyTarget) {
@@ -151,7 +158,9 @@ export class TcpProxy {
     upstream.on('close', teardown);
     client.on('data', (chunk: Buffer) => {
       const text = chunk.toString('latin1');
-      if (commitQuery.test(text) || (!pair.inTransaction && writeQuery.test(text))) pair.commitPending = true;
+      for (const [, name, query] of text.matchAll(parseMessage)) if (name && query && writeQuery.test(query)) this.#writeStatements.add(name);
+      const runsWrite = [...text.matchAll(bindMessage)].some(([, name]) => name !== undefined && this.#writeStatements.has(name));
+      if (commitQuery.test(text) || (!pair.inTransaction && (writeQuery.test(text) || runsWrite))) pair.commitPending = true;
       forward(chunk, upstream, client);
     });
     upstream.on('data', (chunk: Buffer) => {
