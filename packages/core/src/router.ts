@@ -36,21 +36,20 @@ interface Node<T> {
 
 const newNode = <T>(): Node<T> => ({ fixed: new Map(), param: undefined, byMethod: new Map() });
 
-/** `/users/:id/` → `['users', ':id']`: no leading slash, at most one trailing slash dropped. */
-function segmentsOf(path: string): string[] {
-  let text = path.startsWith('/') ? path.slice(1) : path;
-  if (text.endsWith('/')) text = text.slice(0, -1);
-  return text === '' ? [] : text.split('/');
-}
-
 const noMethods: readonly string[] = [];
 const noParams: Readonly<Record<string, string>> = Object.freeze({});
 
-/** A path without its leading and trailing slash: the key of a route without parameters. */
+/** A path without its leading slash and one trailing slash: also the key of a route without parameters. */
 function trimmed(path: string): string {
   const start = path.startsWith('/') ? 1 : 0;
   const end = path.length > start && path.endsWith('/') ? path.length - 1 : path.length;
   return path.slice(start, end);
+}
+
+/** `/users/:id/` → `['users', ':id']`: no leading slash, at most one trailing slash dropped. */
+function segmentsOf(path: string): string[] {
+  const text = trimmed(path);
+  return text === '' ? [] : text.split('/');
 }
 
 /**
