@@ -70,7 +70,7 @@ export { defaultListTotalCap, listUsersQuerySchema, sortKeys, sortValues } from 
 export type { ListOptions, ListUsersQuery, ListUsersQueryInput, Page, SortKey, UserPage } from './list-query-schema';
 export { isActiveSuperAdmin, secretColumns, toPublicUser } from './user-record';
 export type { NewUserRecord, UserPatch, UserRecord } from './user-record';
-export { exportedColumns, importableColumns, insertableColumns, patchableColumns, publicColumns, userColumnNames, userColumns } from './user-columns';
+export { exportedColumns, importableColumns, insertableColumns, patchableColumns, publicColumns, timestampColumns, userColumnNames, userColumns } from './user-columns';
 export type { ColumnSpec, InsertableColumn, InsertRule, PatchableColumn, PublicColumn, UserColumn, UserColumnTable } from './user-columns';
 export { assertAllowed, authorize, authorizeCollection, authorizeFields, creatableGroups, relationOf, writableGroups, writableGroupsFor } from './role-policy';
 export type { CollectionAction, Decision, PasswordMode, PolicyActor, PolicyTarget, Relation, TargetAction } from './role-policy';

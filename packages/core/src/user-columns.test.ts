@@ -8,7 +8,7 @@ import { exportOnlyColumns, importRowSchema } from './import-schema';
 import { MemoryUserRepository } from './memory-user-repository';
 import { authorizeCollection, authorizeFields, creatableGroups, relationOf, writableGroups, type PolicyActor, type Relation } from './role-policy';
 import { exportColumns } from './user-export';
-import { fieldGroup, importableColumns, publicColumns, secretColumns, userColumnNames, userColumns, type ColumnSpec, type FieldGroup } from './user-columns';
+import { fieldGroup, importableColumns, publicColumns, secretColumns, timestampColumns, userColumnNames, userColumns, type ColumnSpec, type FieldGroup } from './user-columns';
 import { toPublicUser, type UserRecord } from './user-record';
 import {
   accountFields,
@@ -88,6 +88,11 @@ describe('the column table', () => {
     expect(user.created_at).toBe('2025-01-01T00:00:00.000Z');
     for (const name of [...secretColumns, 'deleted_at']) expect(user, name).not.toHaveProperty(name);
     for (const name of secretColumns) expect(spec(name).wire, name).toBeUndefined();
+  });
+
+  it('timestamp columns are exactly those whose stored value is a Date, in table order', () => {
+    expect(timestampColumns).toEqual(userColumnNames.filter((name) => spec(name).record.safeParse(new Date(0)).success));
+    expect(timestampColumns).toEqual(userColumnNames.filter((name) => record[name] instanceof Date || name === 'deleted_at'));
   });
 
   it('export columns are the exported ones, all public; import ignores the public columns it may not set', () => {

@@ -169,6 +169,13 @@ export const userColumnNames: readonly UserColumn[] = names;
 export const publicColumns = where((spec) => spec.wire !== undefined) as PublicColumn[];
 /** Columns that never leave the server. */
 export const secretColumns = where((spec) => spec.secret === true);
+/** True for a `Date` column, nullable or not. */
+const storesDate = (schema: z.ZodType): boolean => (schema instanceof z.ZodNullable ? storesDate(schema.unwrap() as z.ZodType) : schema instanceof z.ZodDate);
+/**
+ * The timestamp columns, in order: `Date` in a record, ISO-8601 text on the wire and wherever a
+ * store hands a row over as JSON (the kysely hot path turns them back into `Date`).
+ */
+export const timestampColumns = where((spec) => storesDate(spec.record));
 /** The CSV export columns, in order. */
 export const exportedColumns = where((spec) => spec.exported === true) as PublicColumn[];
 /** The fields an import row may carry (besides its credentials, `password` or `password_hash`). */

@@ -5,7 +5,7 @@ import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuil
 import { UserkitError, isUserkitError, insertableColumns, patchableColumns, userColumnNames, type CreditTransactionRecord, type ListOptions, type ListUsersQuery, type NewCreditTransactionRecord, type NewUserRecord, type Page, type UserCounts, type UserPage, type UserPatch, type UserRecord } from '@userkit/core';
 import { type ActivityRecord, type ActorLookup, type ActorLookupResult, type FindOptions, type NewActivityRecord, type UpdateOptions, type UserRepository } from '@userkit/core/server';
 import type { Database } from './database';
-import { hotQueries, toUserRecord, type UserRow } from './hot-queries';
+import { fromJsonRow, hotQueries, toUserRecord, type UserRow } from './hot-queries';
 import { markHotStatement } from './prepared-statements';
 import { KyselyUserList } from './kysely-user-list';
 import { KyselyActivityLog } from './kysely-activity-log';
@@ -117,7 +117,8 @@ export class KyselyUserRepository implements UserRepository {
     // The hot path (every authenticated request): compiled once per database, not per call.
     return this.#run(async () => {
       const { rows } = await this.#db.executeQuery(hotQueries(this.#db).findById(id));
-      return rows[0] && rows[0].deleted_at === null ? toUserRecord(rows[0]) : undefined;
+      const row = rows[0] && fromJsonRow(rows[0]);
+      return row && row.deleted_at === null ? toUserRecord(row) : undefined;
     });
   }
 
@@ -131,7 +132,7 @@ export class KyselyUserRepository implements UserRepository {
       }
       const queries = hotQueries(this.#db);
       const query = otherId === undefined || otherId === id ? queries.findActor(id, sessionId, now) : queries.findActorWith(id, otherId, sessionId, now);
-      const { rows } = await this.#db.executeQuery(query);
+      const rows = (await this.#db.executeQuery(query)).rows.map(fromJsonRow);
       const liveRow = (wanted: number) => rows.find((row) => row.id === wanted && row.deleted_at === null);
       const actorRow = liveRow(id);
       const otherRow = otherId === undefined ? undefined : liveRow(otherId);
@@ -147,7 +148,7 @@ export class KyselyUserRepository implements UserRepository {
     if (ids.length === 0) return Promise.resolve([]);
     return this.#run(async () => {
       const { rows } = await this.#db.executeQuery(hotQueries(this.#db).findByIds([...new Set(ids)]));
-      return rows.filter((row) => row.deleted_at === null).map(toUserRecord);
+      return rows.map(fromJsonRow).filter((row) => row.deleted_at === null).map(toUserRecord);
     });
   }
 

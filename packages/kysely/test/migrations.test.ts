@@ -1,4 +1,4 @@
-import { userColumnNames } from '@userkit/core';
+import { timestampColumns, userColumnNames } from '@userkit/core';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest, migrations, pendingMigrations } from '../src/index';
@@ -84,10 +84,13 @@ for (const target of databaseTargets()) {
     it('the migrated users table has exactly the columns of the core column table (plus the generated search_text)', async () => {
       const { db } = await target.openEmpty();
       await migrateToLatest(db);
-      const columns = await sql<{ column_name: string }>`
-        SELECT column_name FROM information_schema.columns WHERE table_name = 'users' AND table_schema = current_schema() ORDER BY ordinal_position`.execute(db);
+      const columns = await sql<{ column_name: string; data_type: string }>`
+        SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'users' AND table_schema = current_schema() ORDER BY ordinal_position`.execute(db);
       // A column added by a migration but missing from the table (or the reverse) fails here.
       expect(columns.rows.map((c) => c.column_name).sort()).toEqual([...userColumnNames, 'search_text'].sort());
+      // The hot reads hand rows over as JSON and turn exactly these back into Date (hot-queries.ts).
+      const timestamps = columns.rows.filter((c) => c.data_type.startsWith('timestamp')).map((c) => c.column_name);
+      expect(timestamps.sort()).toEqual([...timestampColumns].sort());
     });
 
     it('reports pending migrations until applied', async () => {
