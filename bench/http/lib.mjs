@@ -3,11 +3,12 @@
  * their own processes, seeding, and driving load with autocannon.
  */
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clearTimeout, setTimeout } from 'node:timers';
 import autocannon from 'autocannon';
+import pg from 'pg';
 
 export const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, '..', '..');
@@ -227,4 +228,54 @@ export function scenarioRequests({ seed, prefix = '/api', admin = {}, me = {} })
       setupRequest: (req) => ({ ...req, path: `${prefix}/users/${ids[written % ids.length]}`, body: JSON.stringify({ city: `City ${written++}` }) }),
     },
   };
+}
+
+/** utime + stime of a local PostgreSQL process in µs (USER_HZ is 100 on Linux), or undefined. */
+function postgresCpuUs(pid) {
+  try {
+    // A server in another PID namespace (a container) may share pids with unrelated local processes.
+    if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') return undefined;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The CPU of the PostgreSQL backends serving the bench database (pg_stat_activity pids, this
+ * monitor's own backend left out), read from /proc. `sample()` answers null when the server is
+ * not on this machine. Background processes (WAL writer, checkpointer) are not in it.
+ */
+export async function openDbCpu(url) {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {});
+  await client.connect();
+  let local = true;
+  return {
+    async sample() {
+      if (!local) return null;
+      const { rows } = await client.query('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+      const out = new Map();
+      for (const { pid } of rows) {
+        const us = postgresCpuUs(pid);
+        if (us !== undefined) out.set(pid, us);
+      }
+      if (rows.length > 0 && out.size === 0) local = false;
+      return local ? out : null;
+    },
+    get local() {
+      return local;
+    },
+    close: () => client.end().catch(() => {}),
+  };
+}
+
+/** CPU µs the backends used between two samples (a backend that appeared counts from zero). */
+export function cpuSince(before, after) {
+  if (!before || !after) return null;
+  let total = 0;
+  for (const [pid, us] of after) total += us - (before.get(pid) ?? 0);
+  return total;
 }

@@ -33,8 +33,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
-import pg from 'pg';
-import { buildServers, combine, here, load, login, pick, root, runSeed, startServer } from './lib.mjs';
+import { buildServers, combine, cpuSince, here, load, login, openDbCpu, pick, root, runSeed, startServer } from './lib.mjs';
 
 const env = process.env;
 const duration = Number(env.BENCH_DURATION ?? 5);
@@ -80,56 +79,6 @@ async function withServerStats(server, work, dbCpu) {
   const dbAfter = await dbCpu?.sample();
   const cpuUs = before && after ? after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system : null;
   return { value, cpuUs, dbCpuUs: cpuSince(dbBefore, dbAfter), eventLoopDelay: after?.eventLoopDelay ?? null, unexpectedErrors: after?.unexpectedErrors };
-}
-
-/** utime + stime of a local PostgreSQL process in µs (USER_HZ is 100 on Linux), or undefined. */
-function postgresCpuUs(pid) {
-  try {
-    // A server in another PID namespace (a container) may share pids with unrelated local processes.
-    if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') return undefined;
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The CPU of the PostgreSQL backends serving the bench database (pg_stat_activity pids, this
- * monitor's own backend left out), read from /proc. `sample()` answers null when the server is
- * not on this machine. Background processes (WAL writer, checkpointer) are not in it.
- */
-async function openDbCpu(url) {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => {});
-  await client.connect();
-  let local = true;
-  return {
-    async sample() {
-      if (!local) return null;
-      const { rows } = await client.query('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
-      const out = new Map();
-      for (const { pid } of rows) {
-        const us = postgresCpuUs(pid);
-        if (us !== undefined) out.set(pid, us);
-      }
-      if (rows.length > 0 && out.size === 0) local = false;
-      return local ? out : null;
-    },
-    get local() {
-      return local;
-    },
-    close: () => client.end().catch(() => {}),
-  };
-}
-
-/** CPU µs the backends used between two samples (a backend that appeared counts from zero). */
-function cpuSince(before, after) {
-  if (!before || !after) return null;
-  let total = 0;
-  for (const [pid, us] of after) total += us - (before.get(pid) ?? 0);
-  return total;
 }
 
 /**

@@ -6,10 +6,11 @@
  *
  * Each of their rows is one JSON value (`to_json` of the selected columns) rather than 37 columns:
  * pg describes and sets up every column of a result again on each execution, and per column that
- * cost more than parsing the row as JSON (docs/benchmarks.md, "The hot reads as JSON rows").
+ * cost more than parsing the row as JSON (docs/benchmarks.md, "the hot reads as JSON rows").
  */
-import { CompiledQuery, sql, type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { timestampColumns, userColumnNames, type UserColumn, type UserRecord } from '@userkit/core';
+import parseDate from 'postgres-date';
 import type { Database, UsersTable } from './database';
 import { markHotStatement } from './prepared-statements';
 
@@ -27,9 +28,19 @@ export function toUserRecord(row: UserRow): UserRecord {
 
 const userColumns = userColumnNames;
 
-/** A row of a hot statement: the user's columns as one JSON value (timestamps as epoch milliseconds). */
+/** A row of a hot statement: the user's columns as one JSON value (timestamps as ISO-8601 text). */
 export interface JsonUserRow {
   u: Record<string, unknown> | string;
+}
+
+/**
+ * A timestamp of a JSON row. `to_json` writes ISO 8601 with the session's UTC offset, which `Date`
+ * parses natively; an offset with seconds (local mean time, before about 1900 in some zones), a BC
+ * year or `infinity` goes to the parser pg uses for timestamp columns, so both reads agree.
+ */
+function parseTimestamp(text: string): Date {
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? (parseDate(text.replace('T', ' ')) as Date) : date;
 }
 
 /**
@@ -40,21 +51,10 @@ export function fromJsonRow(row: JsonUserRow): UserRow {
   const user = typeof row.u === 'string' ? (JSON.parse(row.u) as Record<string, unknown>) : row.u;
   for (const column of timestampColumns) {
     const value = user[column];
-    if (value !== null && value !== undefined) user[column] = new Date(value as number);
+    if (typeof value === 'string') user[column] = parseTimestamp(value);
   }
   return user as UserRow;
 }
-
-const timestamps = new Set<string>(timestampColumns);
-/**
- * The columns the hot reads select, timestamps as epoch milliseconds: the same instant whatever
- * the session's time zone (JSON would carry its offset, which can hold seconds that `Date` does not
- * parse), truncated to the millisecond as pg's own timestamp parsing does, exact on any version.
- */
-const jsonColumns = (eb: ExpressionBuilder<Database, 'users'>) =>
-  userColumns.map((column) =>
-    timestamps.has(column) ? sql<number | null>`(extract(epoch from date_trunc('milliseconds', ${eb.ref(column)})) * 1000)::bigint`.as(column) : column,
-  );
 
 /** Statements of the authenticated hot path, compiled once per Kysely instance (plugins included). */
 export interface HotQueries {
@@ -93,8 +93,8 @@ export function hotQueries(db: Kysely<Database>): HotQueries {
     // No `deleted_at IS NULL` in SQL (the callers drop deleted rows): with it, the live-only list
     // indexes qualify too, and before the table's first ANALYZE the planner picks a full scan of
     // one of them over the primary key, far slower per lookup (docs/benchmarks.md).
-    const byId = asJson(db, db.selectFrom('users').select(jsonColumns).where('id', '=', 0));
-    const byIds = asJson(db, db.selectFrom('users').select(jsonColumns).where(sql<SqlBool>`id = any(cast(${[0]} as int[]))`));
+    const byId = asJson(db, db.selectFrom('users').select(userColumns).where('id', '=', 0));
+    const byIds = asJson(db, db.selectFrom('users').select(userColumns).where(sql<SqlBool>`id = any(cast(${[0]} as int[]))`));
     // One parameter each: the id (or the id array) takes the placeholder's place.
     if (byId.parameters.length !== 1 || byIds.parameters.length !== 1) throw new Error('userkit: unexpected parameters in a hot query');
     // The session check rides on the same statement (a correlated EXISTS on the partial index of
@@ -102,12 +102,12 @@ export function hotQueries(db: Kysely<Database>): HotQueries {
     // has not ended costs no extra round trip, and the row stays the plain user row (no flag to
     // copy it without). A caller row missing from the answer is told apart afterwards.
     const live = sql<SqlBool>`exists (select 1 from user_sessions s where s.family_id = ${slot.sessionId} and s.user_id = users.id and s.revoked_at is null and s.replaced_by is null and s.expires_at > ${slot.now})`;
-    const actor = asJson(db, db.selectFrom('users').select(jsonColumns).where('id', '=', slot.id).where(live));
+    const actor = asJson(db, db.selectFrom('users').select(userColumns).where('id', '=', slot.id).where(live));
     const actorWith = asJson(
       db,
       db
         .selectFrom('users')
-        .select(jsonColumns)
+        .select(userColumns)
         // Two scalar parameters, not an array: PostgreSQL then knows the statement finds at most two
         // rows, settles on its generic plan after a few runs and stops planning it on every request.
         .where('id', 'in', [slot.actorId, slot.otherId])

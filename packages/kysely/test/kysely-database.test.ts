@@ -74,6 +74,12 @@ for (const target of databaseTargets()) {
           expect(hot?.reset_expires).toEqual(new Date('1969-07-20T20:17:40.500Z'));
           expect(await repository.findByIds([user.id])).toEqual([columns]);
           expect((await repository.findActor({ id: user.id, now: new Date() })).actor).toEqual(columns);
+          // Local mean time: Kathmandu's offset in 1850 has seconds (+05:41:16), which Date does not
+          // parse; so does a BC year. Both still come back as the instant stored.
+          await sql`update users set verification_expires = '1850-01-02 03:04:05+00', reset_expires = '0099-01-02 03:04:05+00 BC' where id = ${user.id}`.execute(conn);
+          const old = await repository.findById(user.id);
+          expect(old?.verification_expires).toEqual(new Date('1850-01-02T03:04:05Z'));
+          expect(old?.reset_expires?.getTime()).toBe(Date.UTC(-98, 0, 2, 3, 4, 5));
         } finally {
           await sql`reset time zone`.execute(conn);
         }
