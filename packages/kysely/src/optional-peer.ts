@@ -7,6 +7,12 @@
 /** Node's codes for a package that is not installed (ESM and CJS). */
 const notFound = new Set(['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND']);
 
+/** True when `error` is Node's "package not installed" (ESM or CJS). */
+export function isModuleNotFound(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && notFound.has(code);
+}
+
 /**
  * Runs `load` (a dynamic `import()`); when the module is not installed, rejects with an Error that
  * says what needs it and the `npm install` line that fixes it. Other errors pass through.
@@ -20,8 +26,7 @@ export async function importOptionalPeer<T>(load: () => Promise<T>, feature: str
   try {
     return await load();
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    if (typeof code !== 'string' || !notFound.has(code)) throw error;
+    if (!isModuleNotFound(error)) throw error;
     throw new Error(`userkit: ${feature} needs ${packages.join(' and ')}, optional peer dependencies of @userkit/kysely that are not installed: npm install ${packages.join(' ')}`, { cause: error });
   }
 }

@@ -12,12 +12,14 @@
  * far more than a load).
  */
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { PGlite } from '@electric-sql/pglite';
+import { Kysely } from 'kysely';
 import { afterAll } from 'vitest';
 import { createDatabase, type UserkitDatabase } from '../create-database';
 import type { Database } from '../database';
 import type { KyselyUserRepository } from '../kysely-user-repository';
 import { importOptionalPeer } from '../optional-peer';
+import { PGliteDialect } from '../pglite-dialect';
 
 /** A migrated database with empty tables, for one test. */
 export interface TestDatabase {
@@ -38,8 +40,8 @@ export interface DatabaseTarget {
 
 let emptyPglite: Promise<Blob> | undefined;
 
-/** A new PGlite, loaded from a fresh data directory that is initialised once per test file. */
-async function newPglite(): Promise<UserkitDatabase> {
+/** A new PGlite instance, loaded from a fresh data directory that is initialised once per test file. */
+async function newPgliteInstance(): Promise<PGlite> {
   const [{ PGlite }, { pg_trgm }] = await importOptionalPeer(
     () => Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')]),
     'databaseTargets() on PGlite',
@@ -52,8 +54,30 @@ async function newPglite(): Promise<UserkitDatabase> {
       await template.close();
     }
   });
-  const instance = await PGlite.create({ loadDataDir: await emptyPglite, extensions: { pg_trgm } });
-  return createDatabase({ pglite: { instance } });
+  return PGlite.create({ loadDataDir: await emptyPglite, extensions: { pg_trgm } });
+}
+
+/** A new PGlite database as `createDatabase({ pglite })` opens it (with `pg` installed: the node-postgres bridge). */
+async function newPglite(): Promise<UserkitDatabase> {
+  return createDatabase({ pglite: { instance: await newPgliteInstance() } });
+}
+
+/**
+ * PGlite through {@link PGliteDialect}: the path `createDatabase({ pglite })` takes where `pg` is
+ * not installed. For this package's own tests (not exported from `@userkit/kysely/testing`).
+ */
+export function pgliteDialectTarget(): DatabaseTarget {
+  return target('pglite', async () => {
+    const instance = await newPgliteInstance();
+    const database = await createDatabase({ kysely: new Kysely<Database>({ dialect: new PGliteDialect(instance) }), kind: 'pglite' });
+    return {
+      ...database,
+      async close() {
+        await database.db.destroy();
+        await instance.close();
+      },
+    };
+  });
 }
 
 /** Runs one statement over a short-lived connection to `url`. */
