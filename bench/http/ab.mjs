@@ -16,7 +16,6 @@
  */
 import { join } from 'node:path';
 import * as here from './lib.mjs';
-import { cpuSince, openDbCpu } from './lib.mjs';
 
 const env = process.env;
 if (!env.AB_OTHER || !env.AB_OTHER_URL || !env.PROFILE_SEEDED_URL) throw new Error('AB_OTHER, AB_OTHER_URL and PROFILE_SEEDED_URL are required');
@@ -32,7 +31,7 @@ async function side(lib, url) {
   const server = await lib.startServer('userkit-server.js', ['--framework', env.PROFILE_FRAMEWORK ?? 'hono', '--db', 'postgres', '--url', url]);
   const admin = { authorization: `Bearer ${await lib.login(server.port, seed.admin.email, seed.password)}` };
   const me = { authorization: `Bearer ${await lib.login(server.port, seed.customer.email, seed.password)}` };
-  return { server, requests: lib.scenarioRequests({ seed, admin, me }), db: await openDbCpu(url) };
+  return { server, requests: lib.scenarioRequests({ seed, admin, me }), db: await here.openDbCpu(url) };
 }
 
 async function slice(s, name, duration) {
@@ -43,7 +42,7 @@ async function slice(s, name, duration) {
     requests: r.requests,
     reqPerSec: r.reqPerSec,
     cpuUs: after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system,
-    dbCpuUs: cpuSince(dbBefore, dbAfter) ?? NaN,
+    dbCpuUs: here.cpuSince(dbBefore, dbAfter) ?? NaN,
     bad: Object.keys(r.statuses).some((code) => code >= '300'),
   };
 }

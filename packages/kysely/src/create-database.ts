@@ -99,6 +99,17 @@ function int8AsNumber(pgModule: typeof pg): pg.CustomTypesConfig {
 const kyselyOver = (dialect: Dialect) => new Kysely<Database>({ dialect });
 
 /**
+ * `pool`, with its clients' errors kept from ending the process: an idle client losing its server,
+ * and one whose connection dies while it is lent out (mid-query or mid-transaction, when neither
+ * the pool nor Kysely listens). The failing query still rejects (→ SERVICE_UNAVAILABLE).
+ */
+function quietPool(pool: pg.Pool): pg.Pool {
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
+}
+
+/**
  * The dialect over a PGlite instance. With `pg` installed, PGlite's own node-postgres bridge: one
  * pg client (PGlite is one connection) through which the per-request lookups run as named prepared
  * statements, planned once instead of on every call, as on PostgreSQL (on PGlite, where planning
@@ -117,8 +128,7 @@ async function pgliteDialect(instance: PGlite): Promise<{ dialect: Dialect; end(
   const [pgModule, bridge] = modules;
   // The bridge's config carries its one connection; the pool keeps the one client open for good.
   const config = Object.assign(bridge.createPgConfig(instance), { max: 1, idleTimeoutMillis: 0, types: int8AsNumber(pgModule) });
-  const pool = new pgModule.Pool(config);
-  pool.on('error', () => {});
+  const pool = quietPool(new pgModule.Pool(config));
   return {
     dialect: new PostgresDialect({ pool: userkitPool(pool, { prepared: true }) }),
     // Ended before the instance closes, so a later query says "pool ended", not a bridge failure.
@@ -145,13 +155,7 @@ async function connect(options: CreateDatabaseOptions): Promise<Connection> {
   }
   if ('url' in options) {
     const pgModule = await loadPg('createDatabase({ url })');
-    const pool = new pgModule.Pool({ connectionTimeoutMillis: 10_000, ...options.pool, connectionString: options.url, types: int8AsNumber(pgModule) });
-    // An idle client losing its server must not crash the process; the next query reports it.
-    pool.on('error', () => {});
-    // A client's connection can also die while it is lent out (mid-query or mid-transaction),
-    // when neither the pool nor Kysely listens: without this, pg's 'error' event would be
-    // unhandled and end the process. The failing query still rejects (→ SERVICE_UNAVAILABLE).
-    pool.on('connect', (client) => client.on('error', () => {}));
+    const pool = quietPool(new pgModule.Pool({ connectionTimeoutMillis: 10_000, ...options.pool, connectionString: options.url, types: int8AsNumber(pgModule) }));
     return {
       db: kyselyOver(new PostgresDialect({ pool: userkitPool(pool, { prepared: options.preparedStatements !== false }) })),
       kind: 'postgres',
